@@ -1,0 +1,231 @@
+"""The action menu: what an actor can do to another, as sparse changes of the state.
+
+Every action has a CAMEO code (its Goldstein value comes from the CAMEO table,
+see :mod:`sim.datasets`), and is public or secret. Secret moves (opening or
+closing a channel) are invisible to third parties until the channel is leaked.
+
+A :class:`Menu` holds every (actor, action, target) candidate of a run with its
+state changes ("entries") and the conditions under which it is available; each
+step :meth:`Menu.deltas` turns them into one matrix of state deltas, so the
+decision rule can apply all candidates at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.state import Layout
+
+# name: (CAMEO code, secret, applies only toward a claimant)
+KINDS: dict[str, tuple[str, bool, bool]] = {
+    "hold": ("010", False, False),
+    "warm": ("051", False, False),
+    "cool": ("111", False, False),
+    "escalate": ("150", False, False),
+    "negotiate": ("046", False, False),
+    "open_channel": ("040", True, False),
+    "close_channel": ("164", True, False),
+    "leak_channel": ("010", False, False),
+    "expand_trade": ("061", False, False),
+    "restrict_exports": ("163", False, False),
+    "ease_controls": ("085", False, False),
+    "reaffirm_one_china": ("032", False, True),
+    "upgrade_unofficial": ("043", False, True),
+    "recognise": ("054", False, True),
+    "derecognise": ("161", False, True),
+    "raise_commitment": ("062", False, False),
+    "cut_commitment": ("1622", False, False),
+}
+KIND_NAMES = tuple(KINDS)
+SECRET = np.array([KINDS[k][1] for k in KIND_NAMES])
+
+# The replies a level-0 responder considers toward a mover: diplomatic signals.
+REPLY_KINDS = ("hold", "warm", "cool", "escalate", "negotiate", "leak_channel", "close_channel")
+
+ADD, SET, CAP, SCALE = 0, 1, 2, 3
+LT, GT = 0, 1
+
+
+@dataclass(frozen=True)
+class Step:
+    """Sizes of the moves (the mechanics' step constants)."""
+
+    step: float
+    escalation: float
+    negotiation: float
+    channel: float
+    trade: float
+    controls: float
+    commitment: float
+
+
+class Menu:
+    """All candidate moves of a run, with their state changes and availability."""
+
+    def __init__(self, layout: Layout, rival: np.ndarray, sizes: Step):
+        self.layout = layout
+        n = layout.n
+        self.actor: list[int] = []
+        self.kind: list[int] = []
+        self.target: list[int] = []
+        entries: list[tuple[int, int, int, float, int]] = []
+        conds: list[tuple[int, int, int, float]] = []
+        ix = layout.index
+        s = sizes
+
+        def add(kind: str, i: int, j: int) -> int:
+            c = len(self.actor)
+            self.actor.append(i)
+            self.kind.append(KIND_NAMES.index(kind))
+            self.target.append(j)
+            return c
+
+        def e(c: int, idx: int, mode: int, coef: float, ref: int = 0) -> None:
+            entries.append((c, idx, mode, coef, ref))
+
+        def cond(c: int, idx: int, op: int, thr: float) -> None:
+            conds.append((c, idx, op, thr))
+
+        for i in range(n):
+            add("hold", i, i)
+            for j in range(n):
+                if j == i:
+                    continue
+                S_ij, S_ji = ix("stance", i, j), ix("stance", j, i)
+                c = add("warm", i, j)
+                e(c, S_ij, ADD, s.step)
+                cond(c, S_ij, LT, 1.0)
+                c = add("cool", i, j)
+                e(c, S_ij, ADD, -s.step)
+                cond(c, S_ij, GT, -1.0)
+                c = add("escalate", i, j)
+                e(c, S_ij, ADD, -s.escalation)
+                cond(c, S_ij, GT, -1.0)
+                c = add("negotiate", i, j)
+                e(c, S_ij, ADD, s.negotiation)
+                e(c, S_ji, ADD, 0.5 * s.negotiation)
+                e(c, S_ji, SCALE, 0.5 * s.negotiation, ix("talks", i, j))
+                cond(c, S_ij, LT, 1.0)
+                H_ij, H_ji = ix("channel", i, j), ix("channel", j, i)
+                L_ij, L_ji = ix("leaked", i, j), ix("leaked", j, i)
+                c = add("open_channel", i, j)
+                e(c, H_ij, ADD, s.channel)
+                e(c, H_ji, ADD, s.channel)
+                cond(c, H_ij, LT, 1.0)
+                c = add("close_channel", i, j)
+                e(c, H_ij, ADD, -s.channel)
+                e(c, H_ji, ADD, -s.channel)
+                cond(c, H_ij, GT, 0.0)
+                c = add("leak_channel", i, j)
+                e(c, L_ij, SET, 1.0)
+                e(c, L_ji, SET, 1.0)
+                cond(c, H_ij, GT, 0.0)
+                cond(c, L_ij, LT, 0.5)
+                T_ij, T_ji = ix("trade", i, j), ix("trade", j, i)
+                X_ij = ix("controls", i, j)
+                c = add("expand_trade", i, j)
+                for t in (T_ij, T_ji):
+                    e(c, t, SCALE, s.trade, T_ij)
+                    e(c, t, ADD, s.trade)  # US$ 0.1 m a step even from nothing
+                cond(c, X_ij, LT, 0.5)
+                c = add("restrict_exports", i, j)
+                e(c, X_ij, ADD, s.controls)
+                for t in (T_ij, T_ji):
+                    e(c, t, SCALE, -s.controls, T_ij)
+                e(c, S_ij, ADD, -0.5 * s.step)
+                cond(c, X_ij, LT, 1.0)
+                c = add("ease_controls", i, j)
+                e(c, X_ij, ADD, -s.controls)
+                e(c, S_ij, ADD, 0.5 * s.step)
+                cond(c, X_ij, GT, 0.0)
+                C_ij = ix("commitment", i, j)
+                c = add("raise_commitment", i, j)
+                e(c, C_ij, ADD, s.commitment)
+                e(c, S_ij, ADD, 0.5 * s.step)
+                cond(c, C_ij, LT, 1.0)
+                c = add("cut_commitment", i, j)
+                e(c, C_ij, ADD, -s.commitment)
+                cond(c, C_ij, GT, 0.0)
+                r = int(rival[j])
+                if r >= 0 and i != r:  # j is a claimant and i is a third party
+                    R_ij, R_ir = ix("recognition", i, j), ix("recognition", i, r)
+                    S_ir = ix("stance", i, r)
+                    c = add("reaffirm_one_china", i, j)
+                    e(c, S_ij, ADD, 0.5 * s.step)
+                    e(c, S_ir, ADD, -0.5 * s.step)
+                    e(c, R_ir, CAP, 1.0)
+                    cond(c, R_ij, GT, 1.5)
+                    c = add("upgrade_unofficial", i, j)
+                    e(c, R_ij, SET, 1.0)
+                    e(c, S_ij, ADD, 0.5 * s.step)
+                    cond(c, R_ij, LT, 0.5)
+                    c = add("recognise", i, j)
+                    e(c, R_ij, SET, 2.0)
+                    e(c, R_ir, CAP, 1.0)
+                    e(c, S_ij, ADD, s.step)
+                    e(c, S_ir, ADD, -s.step)
+                    cond(c, R_ij, LT, 1.5)
+                    c = add("derecognise", i, j)
+                    e(c, R_ij, ADD, -1.0)
+                    e(c, S_ij, ADD, -s.step)
+                    cond(c, R_ij, GT, 0.5)
+
+        self.actor_arr = np.array(self.actor)
+        self.kind_arr = np.array(self.kind)
+        self.target_arr = np.array(self.target)
+        self.secret = SECRET[self.kind_arr]
+        ent = np.array(entries, dtype=float).reshape(-1, 5)
+        self.e_cand = ent[:, 0].astype(int)
+        self.e_idx = ent[:, 1].astype(int)
+        self.e_mode = ent[:, 2].astype(int)
+        self.e_coef = ent[:, 3]
+        self.e_ref = ent[:, 4].astype(int)
+        self.e_pos = np.zeros(len(self.e_cand), dtype=int)
+        seen: dict[int, int] = {}
+        for k, c in enumerate(self.e_cand):
+            self.e_pos[k] = seen.get(int(c), 0)
+            seen[int(c)] = self.e_pos[k] + 1
+        self.width = int(self.e_pos.max()) + 1 if len(self.e_pos) else 1
+        self.d_cnt = np.bincount(self.e_cand, minlength=len(self.actor)).astype(np.int64)
+        self.d_idx = np.zeros((len(self.actor), self.width), dtype=np.int64)
+        self.d_idx[self.e_cand, self.e_pos] = self.e_idx
+        cd = np.array(conds, dtype=float).reshape(-1, 4)
+        self.c_cand = cd[:, 0].astype(int)
+        self.c_idx = cd[:, 1].astype(int)
+        self.c_op = cd[:, 2].astype(int)
+        self.c_thr = cd[:, 3]
+        self.size = len(self.actor)
+        self.by_actor = [np.flatnonzero(self.actor_arr == i) for i in range(n)]
+
+    def deltas(self, x0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Sparse deltas (candidates, width) of every candidate at ``x0``, and availability.
+
+        Entry e of candidate c adds ``values[c, e]`` at state index ``self.d_idx[c, e]``
+        (for e < ``self.d_cnt[c]``).
+        """
+        cur = x0[self.e_idx]
+        vals = np.select(
+            [self.e_mode == ADD, self.e_mode == SET, self.e_mode == CAP],
+            [self.e_coef, self.e_coef - cur, np.minimum(cur, self.e_coef) - cur],
+            self.e_coef * x0[self.e_ref],
+        )
+        D = np.zeros((self.size, self.width))
+        D[self.e_cand, self.e_pos] = vals
+        v = x0[self.c_idx]
+        ok = np.where(self.c_op == LT, v < self.c_thr - 1e-12, v > self.c_thr + 1e-12)
+        avail = np.ones(self.size, dtype=bool)
+        np.logical_and.at(avail, self.c_cand, ok)
+        return D, avail
+
+    def dense(self, values: np.ndarray, rows: np.ndarray, size: int) -> np.ndarray:
+        """Dense deltas (len(rows), size) of the given candidates (for inspection and tests)."""
+        out = np.zeros((len(rows), size))
+        for k, c in enumerate(rows):
+            np.add.at(out[k], self.d_idx[c, : self.d_cnt[c]], values[c, : self.d_cnt[c]])
+        return out
+
+    def label(self, c: int) -> tuple[str, int, int]:
+        """(action name, actor index, target index) of candidate ``c``."""
+        return KIND_NAMES[self.kind[c]], self.actor[c], self.target[c]

@@ -1,0 +1,125 @@
+"""Decisions by level-k anticipation with logit (quantal-response) noise.
+
+An actor scores each available move by its utility in the state after the
+others' likely replies (MODEL.md, "Card-playing"):
+
+- depth 0: the state right after the move (and one step of reciprocity and
+  balance pressure, which every actor expects);
+- depth k >= 1: each other actor replies to the move with the quantal response
+  of a depth k-1 player; the mover scores the state after the expected
+  (probability-weighted) replies.
+
+A responder's repertoire is bounded: "hold" and the diplomatic signals it can
+send the mover (warm, cool, escalate, negotiate, leak or close their channel).
+A responder sees the move as it sees the state: a secret move (opening a
+channel) is invisible to third parties, so it draws no reply from them. The
+move is then drawn from p ~ exp(value / temperature). The inner loops are
+compiled (:mod:`sim.kernel`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim import kernel
+from sim.action import KIND_NAMES, REPLY_KINDS, Menu
+from sim.interest import Context, scalars
+
+_REPLY = np.array([k in REPLY_KINDS for k in KIND_NAMES])
+
+
+@dataclass
+class Anticipation:
+    """Everything the decision rule needs for one step."""
+
+    ctx: Context
+    menu: Menu
+    values: np.ndarray  # (candidates, width) sparse delta values at the current state
+    avail: np.ndarray  # (candidates,) availability at the current state
+    lo: np.ndarray
+    hi: np.ndarray
+    reciprocity: float
+    balance: float
+    temperature: float
+
+    def scalars(self) -> np.ndarray:
+        return scalars(self.ctx, self.reciprocity, self.balance, self.temperature)
+
+
+def reply_sets(menu: Menu, avail: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Reply templates per mover i: every other actor j's available replies toward i.
+
+    Returns padded arrays (n, width): candidate rows (-1 = padding), the
+    responder of each row (rows of one responder are contiguous), and the
+    number of valid rows per mover.
+    """
+    n = menu.layout.n
+    per_mover = []
+    for i in range(n):
+        rows, who = [], []
+        for j in range(n):
+            if j == i:
+                continue
+            mine = menu.by_actor[j]
+            mine = mine[avail[mine] & _REPLY[menu.kind_arr[mine]]]
+            keep = mine[(menu.kind_arr[mine] == 0) | (menu.target_arr[mine] == i)]
+            rows.append(keep)
+            who.append(np.full(len(keep), j))
+        per_mover.append((np.concatenate(rows), np.concatenate(who)))
+    width = max(1, max(len(r) for r, _ in per_mover))
+    R = np.full((n, width), -1, dtype=np.int64)
+    J = np.full((n, width), -1, dtype=np.int64)
+    count = np.zeros(n, dtype=np.int64)
+    for i, (r, w) in enumerate(per_mover):
+        R[i, : len(r)] = r
+        J[i, : len(r)] = w
+        count[i] = len(r)
+    return R, J, count
+
+
+def values(
+    ant: Anticipation, x0: np.ndarray, mover: np.ndarray, cand: np.ndarray, depth: int
+) -> np.ndarray:
+    """Value to ``mover[b]`` of candidate ``cand[b]`` played in ``x0``."""
+    R, J, count = reply_sets(ant.menu, ant.avail)
+    c = ant.ctx
+    return kernel.candidate_values(
+        np.ascontiguousarray(x0, dtype=float),
+        np.asarray(mover, dtype=np.int64),
+        np.asarray(cand, dtype=np.int64),
+        depth,
+        c.layout.n,
+        ant.menu.d_idx,
+        ant.values,
+        ant.menu.d_cnt,
+        ant.lo,
+        ant.hi,
+        R,
+        J,
+        count,
+        ant.scalars(),
+        c.capability,
+        c.trade_ref,
+        c.rival,
+        c.affinity,
+        c.weights,
+    )
+
+
+def choice_probabilities(ant: Anticipation, x0: np.ndarray, depth: int) -> list[tuple]:
+    """For each actor: (candidate rows, values, probabilities) of its available moves."""
+    n = ant.ctx.layout.n
+    rows = [r[ant.avail[r]] for r in ant.menu.by_actor]
+    cand = np.concatenate(rows)
+    v = values(ant, x0, ant.menu.actor_arr[cand], cand, depth)
+    out = []
+    start = 0
+    for i in range(n):
+        k = len(rows[i])
+        vi = v[start : start + k]
+        z = np.exp((vi - vi.max()) / ant.temperature)
+        out.append((rows[i], vi, z / z.sum()))
+        start += k
+    return out

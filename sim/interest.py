@@ -1,0 +1,83 @@
+"""National interest: the five utility terms, each normalised to about [-1, 1].
+
+U_i = sum_k w_ik u_ik(state), computed for a whole batch of candidate states at
+once, each row seen by one observer (secret channels count only for the actors
+in them, or for everyone once leaked). The terms (MODEL.md, "National interest"):
+
+- security: support from others (commitment and friendliness, weighted by their
+  capability share) minus threat (capability times hostility toward i), the
+  threat worse when i's adversaries align with each other (collusion);
+- economy: log of direct plus (discounted) indirect trade relative to the start;
+- sovereignty: for a claimant (PRC, ROC), recognition and standing relative to
+  its rival, less third parties' alignment with the rival; for other powers,
+  their standing (status);
+- ideology: affinity with like regimes times the relation (weighted low,
+  Patel2025 claim 1);
+- leverage: the continuous tie score of the strategic triangle, averaged over
+  the actor's triads: s_ij + s_ik - s_jk (Wu 1996; Dittmer 1981).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim import kernel
+from sim.state import Layout
+
+INTEREST_NAMES = ("security", "economy", "sovereignty", "ideology", "leverage")
+
+
+@dataclass
+class Context:
+    """What the utility needs beyond the state: per-run constants and this step's capability."""
+
+    layout: Layout
+    capability: np.ndarray  # (n,) CINC shares of this step, sum 1
+    trade_ref: np.ndarray  # (n,) total modelled trade at the start (US$ m)
+    rival: np.ndarray  # (n,) index of the rival claimant, -1 if none
+    affinity: np.ndarray  # (n, n) regime affinity in {-1, 0, 1}
+    weights: np.ndarray  # (n, 5) effective weights, rows sum to 1
+    collusion: float
+    channel_weight: float
+    indirect_value: float
+    rival_warmth_cost: float
+
+
+def scalars(
+    ctx: Context, reciprocity: float = 0.0, balance: float = 0.0, temperature: float = 1.0
+) -> np.ndarray:
+    """The float constants the compiled kernel takes, in its order."""
+    return np.array(
+        [
+            ctx.collusion,
+            ctx.channel_weight,
+            ctx.indirect_value,
+            ctx.rival_warmth_cost,
+            reciprocity,
+            balance,
+            temperature,
+        ]
+    )
+
+
+def interests(x: np.ndarray, observer: np.ndarray, ctx: Context) -> np.ndarray:
+    """Interest values (B, 5) of each row's observer in each row's state (B, size)."""
+    x = np.ascontiguousarray(x, dtype=float)
+    return kernel.interests_rows(
+        x,
+        np.asarray(observer, dtype=np.int64),
+        ctx.layout.n,
+        scalars(ctx),
+        ctx.capability,
+        ctx.trade_ref,
+        ctx.rival,
+        ctx.affinity,
+    )
+
+
+def utility(x: np.ndarray, observer: np.ndarray, ctx: Context) -> np.ndarray:
+    """Weighted utility (B,) of each row's observer."""
+    observer = np.asarray(observer, dtype=np.int64)
+    return (interests(x, observer, ctx) * ctx.weights[observer]).sum(1)

@@ -1,0 +1,356 @@
+"""Compiled inner loops (numba): interests of one observer, reaction, anticipation.
+
+This is the only implementation of the utility and of level-k anticipation;
+:mod:`sim.interest` and :mod:`sim.decision` are thin wrappers. States are flat
+vectors laid out as in :mod:`sim.state` (blocks of n*n in the order stance,
+channel, leaked, recognition, commitment, trade, indirect, controls, talks,
+then the n-vector standing). Moves are sparse: up to ``E`` (index, value)
+entries per candidate, applied with clipping to the state bounds.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+STANCE, CHANNEL, LEAKED, RECOG, COMMIT, TRADE, INDIRECT, CONTROLS, TALKS = range(9)
+
+
+@njit(cache=True)
+def interests_one(x, o, n, cap, tref, rival, aff, coll, chw, indv, rwc, W, out):
+    """Write the five interest values of observer ``o`` in state ``x`` into ``out``."""
+    nn = n * n
+    for k in range(n):
+        for l in range(n):
+            vis = 1.0 if (k == o or l == o) else x[LEAKED * nn + k * n + l]
+            w = x[k * n + l] + chw * x[CHANNEL * nn + k * n + l] * vis
+            W[k, l] = min(1.0, max(-1.0, w))
+    # security
+    threat = 0.0
+    support = 0.0
+    norm = 0.0
+    for j in range(n):
+        if j == o:
+            continue
+        t = W[j, o]
+        h = max(-t, 0.0)
+        f = max(t, 0.0)
+        threat += cap[j] * h
+        support += cap[j] * 0.5 * (x[COMMIT * nn + j * n + o] + f)
+        norm += cap[j]
+    collude = 0.0
+    for j in range(n):
+        if j == o:
+            continue
+        hj = max(-W[j, o], 0.0)
+        if hj == 0.0:
+            continue
+        for k in range(n):
+            if k == o or k == j:
+                continue
+            hk = max(-W[k, o], 0.0)
+            a = 0.5 * (W[j, k] + W[k, j])
+            if a > 0.0:
+                collude += 0.25 * (cap[j] + cap[k]) * hj * hk * a
+    out[0] = (support - threat - coll * collude) / max(norm, 1e-9)
+    # economy
+    total = 0.0
+    for j in range(n):
+        total += x[TRADE * nn + o * n + j] + indv * x[INDIRECT * nn + o * n + j]
+    ref = tref[o]
+    if ref > 0.0:
+        out[1] = min(1.0, max(-1.0, np.log((total + 1e-9) / ref)))
+    else:
+        out[1] = 0.0
+    # sovereignty / legitimacy
+    stand = 9 * nn
+    r = rival[o]
+    if r >= 0:
+        gap = 0.0
+        warmth = 0.0
+        cnt = 0
+        for k in range(n):
+            if k == o or k == r:
+                continue
+            gap += 0.5 * (x[RECOG * nn + k * n + o] - x[RECOG * nn + k * n + r])
+            a = 0.5 * (W[k, r] + W[r, k])
+            warmth += max(a, 0.0)
+            cnt += 1
+        cnt = max(cnt, 1)
+        out[2] = 0.4 * gap / cnt + 0.3 * (x[stand + o] - x[stand + r]) - 0.3 * rwc * warmth / cnt
+    else:
+        out[2] = x[stand + o] - 1.0
+    # ideology
+    ide = 0.0
+    row = 0.0
+    for j in range(n):
+        if j == o:
+            continue
+        a = 0.5 * (W[o, j] + W[j, o])
+        ide += aff[o, j] * a
+        row += a
+    out[3] = ide / max(n - 1, 1)
+    # leverage: continuous triangle tie score s_ij + s_ik - s_jk, averaged over triads
+    if n >= 3:
+        among = 0.0
+        for j in range(n):
+            if j == o:
+                continue
+            for k in range(n):
+                if k == o or k == j:
+                    continue
+                among += 0.5 * (W[j, k] + W[k, j])
+        npairs = (n - 1) * (n - 2) / 2.0
+        out[4] = ((n - 2) * row - 0.5 * among) / (3.0 * npairs)
+    else:
+        out[4] = 0.0
+
+
+@njit(cache=True)
+def react(x, n, rho, beta, chw, P, S):
+    """Reciprocity and balance pressure on the stance block of ``x``, in place."""
+    nn = n * n
+    for k in range(n):
+        for l in range(n):
+            S[k, l] = x[k * n + l]
+    for k in range(n):
+        for l in range(n):
+            a = min(
+                1.0,
+                max(-1.0, S[k, l] + chw * x[CHANNEL * nn + k * n + l] * x[LEAKED * nn + k * n + l]),
+            )
+            b = min(
+                1.0,
+                max(-1.0, S[l, k] + chw * x[CHANNEL * nn + l * n + k] * x[LEAKED * nn + l * n + k]),
+            )
+            P[k, l] = 0.5 * (a + b)
+    for k in range(n):
+        for l in range(n):
+            if k == l:
+                x[k * n + l] = 0.0
+                continue
+            v = S[k, l] + rho * (S[l, k] - S[k, l])
+            if beta > 0.0 and n >= 3:
+                acc = 0.0
+                for m in range(n):
+                    acc += P[k, m] * P[m, l]
+                v += beta * acc / (n - 2)
+            x[k * n + l] = min(1.0, max(-1.0, v))
+
+
+@njit(cache=True)
+def apply_move(x, c, d_idx, d_val, d_cnt, lo, hi, scale):
+    """Add ``scale`` times candidate ``c``'s sparse delta to ``x``, clipping touched entries."""
+    for e in range(d_cnt[c]):
+        i = d_idx[c, e]
+        x[i] = min(hi[i], max(lo[i], x[i] + scale * d_val[c, e]))
+
+
+@njit(cache=True)
+def utility_of(x, o, n, ctx_f, cap, tref, rival, aff, weights, W, u5):
+    interests_one(x, o, n, cap, tref, rival, aff, ctx_f[0], ctx_f[1], ctx_f[2], ctx_f[3], W, u5)
+    s = 0.0
+    for k in range(5):
+        s += weights[o, k] * u5[k]
+    return s
+
+
+@njit(cache=True)
+def value_of(
+    base,
+    mover,
+    c,
+    depth,
+    n,
+    d_idx,
+    d_val,
+    d_cnt,
+    lo,
+    hi,
+    R,
+    J,
+    count,
+    ctx_f,
+    cap,
+    tref,
+    rival,
+    aff,
+    weights,
+    scratch,
+    acc,
+    probs,
+    W,
+    P,
+    S,
+    u5,
+):
+    """Value to ``mover`` of candidate ``c`` played in ``base``, anticipating replies.
+
+    ``ctx_f`` = (collusion, channel_weight, indirect_value, rival_warmth_cost,
+    reciprocity, balance, temperature). ``scratch``/``acc``/``probs`` have one
+    row per depth level.
+    """
+    X = scratch[depth]
+    X[:] = base
+    apply_move(X, c, d_idx, d_val, d_cnt, lo, hi, 1.0)
+    if depth > 0:
+        A = acc[depth]
+        A[:] = 0.0
+        pr = probs[depth]
+        m = count[mover]
+        start = 0
+        while start < m:
+            j = J[mover, start]
+            end = start
+            while end < m and J[mover, end] == j:
+                end += 1
+            best = -1e300
+            for q in range(start, end):
+                v = value_of(
+                    X,
+                    j,
+                    R[mover, q],
+                    depth - 1,
+                    n,
+                    d_idx,
+                    d_val,
+                    d_cnt,
+                    lo,
+                    hi,
+                    R,
+                    J,
+                    count,
+                    ctx_f,
+                    cap,
+                    tref,
+                    rival,
+                    aff,
+                    weights,
+                    scratch,
+                    acc,
+                    probs,
+                    W,
+                    P,
+                    S,
+                    u5,
+                )
+                pr[q] = v
+                if v > best:
+                    best = v
+            tot = 0.0
+            for q in range(start, end):
+                pr[q] = np.exp((pr[q] - best) / ctx_f[6])
+                tot += pr[q]
+            for q in range(start, end):
+                r = R[mover, q]
+                p = pr[q] / tot
+                for e in range(d_cnt[r]):
+                    A[d_idx[r, e]] += p * d_val[r, e]
+            start = end
+        X = scratch[depth]  # inner calls used lower levels only
+        for i in range(X.shape[0]):
+            if A[i] != 0.0:
+                X[i] = min(hi[i], max(lo[i], X[i] + A[i]))
+    react(X, n, ctx_f[4], ctx_f[5], ctx_f[1], P, S)
+    return utility_of(X, mover, n, ctx_f, cap, tref, rival, aff, weights, W, u5)
+
+
+@njit(cache=True)
+def candidate_values(
+    x0,
+    movers,
+    cands,
+    depth,
+    n,
+    d_idx,
+    d_val,
+    d_cnt,
+    lo,
+    hi,
+    R,
+    J,
+    count,
+    ctx_f,
+    cap,
+    tref,
+    rival,
+    aff,
+    weights,
+):
+    """Values of every (mover, candidate) pair in state ``x0``."""
+    L = x0.shape[0]
+    width = max(R.shape[1], 1)
+    scratch = np.empty((depth + 1, L))
+    acc = np.empty((depth + 1, L))
+    probs = np.empty((depth + 1, width))
+    W = np.empty((n, n))
+    P = np.empty((n, n))
+    S = np.empty((n, n))
+    u5 = np.empty(5)
+    out = np.empty(cands.shape[0])
+    for b in range(cands.shape[0]):
+        out[b] = value_of(
+            x0,
+            movers[b],
+            cands[b],
+            depth,
+            n,
+            d_idx,
+            d_val,
+            d_cnt,
+            lo,
+            hi,
+            R,
+            J,
+            count,
+            ctx_f,
+            cap,
+            tref,
+            rival,
+            aff,
+            weights,
+            scratch,
+            acc,
+            probs,
+            W,
+            P,
+            S,
+            u5,
+        )
+    return out
+
+
+@njit(cache=True)
+def interests_rows(X, observers, n, ctx_f, cap, tref, rival, aff):
+    """Interest values (B, 5) of each row's observer (no reaction step)."""
+    B = X.shape[0]
+    out = np.empty((B, 5))
+    W = np.empty((n, n))
+    u5 = np.empty(5)
+    for b in range(B):
+        interests_one(
+            X[b],
+            observers[b],
+            n,
+            cap,
+            tref,
+            rival,
+            aff,
+            ctx_f[0],
+            ctx_f[1],
+            ctx_f[2],
+            ctx_f[3],
+            W,
+            u5,
+        )
+        out[b] = u5
+    return out
+
+
+@njit(cache=True)
+def react_rows(X, n, rho, beta, chw):
+    """Reaction step on each row of a batch, in place."""
+    P = np.empty((n, n))
+    S = np.empty((n, n))
+    for b in range(X.shape[0]):
+        react(X[b], n, rho, beta, chw, P, S)

@@ -1,0 +1,285 @@
+"""The four-power (n-power) Mesa model: one agent per actor, decisions each step.
+
+A step reads like the theory::
+
+    events fire -> every actor scores its moves by anticipation and draws one
+    -> moves take effect together -> reciprocity, balance pressure, momentum
+    -> trade follows -> factions respond -> record
+
+Randomness: one seed gives a SeedSequence; it spawns the model's Generator
+(handed to ``mesa.Model(rng=...)``) and one Generator per actor. Each actor
+draws exactly one uniform per step, so runs with the same seed share their
+random numbers across scenario variants (common random numbers).
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from sim import datasets, kernel
+from sim.action import Menu, Step
+from sim.agents import Power
+from sim.calendar import month_to_year, parse_month, step_dates
+from sim.decision import Anticipation, choice_probabilities
+from sim.dynamics import public_relation, relax_trade, trade_potential
+from sim.event import Event
+from sim.faction import Factions
+from sim.interest import Context, interests
+from sim.schema import RunConfig
+from sim.state import RECOGNITION_LEVELS, Layout
+
+REGIME_AFFINITY = {
+    # Pairs of regime families and their affinity (free parameter: +1 like regimes,
+    # -1 the Cold War's ideological opposites, 0 otherwise).
+    frozenset(["communist"]): 1.0,
+    frozenset(["liberal_democracy"]): 1.0,
+    frozenset(["authoritarian"]): 1.0,
+    frozenset(["communist", "liberal_democracy"]): -1.0,
+    frozenset(["communist", "authoritarian_anticommunist"]): -1.0,
+    frozenset(["authoritarian_anticommunist"]): 1.0,
+    frozenset(["authoritarian_anticommunist", "liberal_democracy"]): 1.0,
+    frozenset(["authoritarian", "liberal_democracy"]): -0.5,
+}
+
+
+def affinity(a: str, b: str) -> float:
+    return REGIME_AFFINITY.get(frozenset([a, b]), 0.0)
+
+
+class CardModel(mesa.Model):
+    """The card game among the scenario's actors."""
+
+    def __init__(self, cfg: RunConfig, seed_sequence: np.random.SeedSequence | None = None):
+        ss = seed_sequence or np.random.SeedSequence(cfg.seed)
+        model_ss, *actor_ss = ss.spawn(1 + len(cfg.actors))
+        super().__init__(rng=np.random.default_rng(model_ss))
+        self.cfg = cfg
+        mech = cfg.mechanics
+        self.mech = mech
+        self.ids = cfg.actor_ids
+        self.index = {a: i for i, a in enumerate(self.ids)}
+        n = len(self.ids)
+        self.n = n
+        self.layout = lay = Layout(n)
+        self.lo, self.hi = lay.bounds()
+        self.dates = step_dates(cfg.window.start, cfg.window.end, cfg.window.step_months)
+        self.start_year = month_to_year(parse_month(cfg.window.start))
+
+        self.rival = np.full(n, -1)
+        for aid, a in cfg.actors.items():
+            if a.claim is not None:
+                self.rival[self.index[aid]] = self.index[a.claim.rival]
+        self.affinity = np.array(
+            [
+                [
+                    0.0 if i == j else affinity(cfg.actors[a].regime, cfg.actors[b].regime)
+                    for j, b in enumerate(self.ids)
+                ]
+                for i, a in enumerate(self.ids)
+            ]
+        )
+        self.factions = [Factions(cfg.actors[a]) for a in self.ids]
+        self.x = self._initial_state()
+        self.x_prev = self.x.copy()
+        self.relation0 = public_relation(self.x, lay, mech.channel_weight)
+        self.potential0 = lay.view(self.x, "trade") + lay.view(self.x, "indirect")
+        self.growth = self._pair_matrix("trade_growth")
+        self.leakage = self._pair_matrix("leakage")
+        self.trade_shock = np.ones((n, n))
+        self.trade_ref = self.potential0.sum(1)
+        self.casualties = np.zeros(n)
+        self.menu = Menu(
+            lay,
+            self.rival,
+            Step(
+                mech.step,
+                mech.escalation,
+                mech.negotiation,
+                mech.channel_step,
+                mech.trade_step,
+                mech.controls_step,
+                mech.commitment_step,
+            ),
+        )
+        self.events = [Event(eid, ev) for eid, ev in cfg.events.items()]
+        for ev in self.events:
+            ev.initialize(self)
+        self.powers = [
+            Power(self, aid, i, np.random.default_rng(s))
+            for i, (aid, s) in enumerate(zip(self.ids, actor_ss, strict=True))
+        ]
+        self.t = 0
+        self.log: list[tuple] = []  # (step, event id) of events that fired
+        self.last_choice: list[tuple] = []  # (candidate row, probability) per actor
+        self.ctx = self._context()
+        self.fire_events()  # shocks dated at the window's start
+
+    # --- set-up ------------------------------------------------------------------
+
+    def _pair(self, i: str, j: str):
+        return self.cfg.relations.get(i, {}).get(j)
+
+    def _pair_matrix(self, field: str) -> np.ndarray:
+        n = self.n
+        m = np.zeros((n, n))
+        for a, i in self.index.items():
+            for b, j in self.index.items():
+                p = self._pair(a, b)
+                if p is not None and i != j:
+                    m[i, j] = getattr(p, field)
+        if field == "trade_growth":  # a pair's trend: whichever side states it
+            m = np.where(np.abs(m) >= np.abs(m.T), m, m.T)
+        return m
+
+    def _initial_state(self) -> np.ndarray:
+        cfg, lay = self.cfg, self.layout
+        x = np.zeros(lay.size)
+        year = int(self.start_year)
+        for a, i in self.index.items():
+            lay.view(x, "standing")[i] = cfg.actors[a].standing
+            for b, j in self.index.items():
+                if i == j:
+                    continue
+                p = self._pair(a, b)
+                rec = RECOGNITION_LEVELS[p.recognition] if p else 2.0
+                lay.view(x, "recognition")[i, j] = rec
+                if p is None:
+                    continue
+                lay.view(x, "stance")[i, j] = p.stance
+                lay.view(x, "channel")[i, j] = p.channel
+                lay.view(x, "controls")[i, j] = p.controls
+                lay.view(x, "trade")[i, j] = p.trade
+                if p.commitment == "cow":
+                    c1, c2 = cfg.actors[a].ccode, cfg.actors[b].ccode
+                    com = datasets.alliance_commitment(c1, c2, year) if c1 and c2 else 0.0
+                else:
+                    com = p.commitment
+                lay.view(x, "commitment")[i, j] = com
+        T = lay.view(x, "trade")
+        T[...] = np.maximum(T, T.T)  # turnover: whichever side states it
+        H = lay.view(x, "channel")
+        H[...] = np.maximum(H, H.T)
+        np.clip(x, self.lo, self.hi, out=x)
+        return x
+
+    def capability(self) -> np.ndarray:
+        """CINC shares among the actors at the current step (COW NMC v6.0)."""
+        year = self.start_year + self.t * self.cfg.window.step_months / 12.0
+        caps = np.empty(self.n)
+        for a, i in self.index.items():
+            spec = self.cfg.actors[a]
+            caps[i] = (
+                spec.capability if spec.capability is not None else datasets.cinc(spec.ccode, year)
+            )
+        return caps / caps.sum()
+
+    def _context(self) -> Context:
+        m = self.mech
+        return Context(
+            layout=self.layout,
+            capability=self.capability(),
+            trade_ref=self.trade_ref,
+            rival=self.rival,
+            affinity=self.affinity,
+            weights=np.array([f.effective_weights() for f in self.factions]),
+            collusion=m.collusion,
+            channel_weight=m.channel_weight,
+            indirect_value=m.indirect_value,
+            rival_warmth_cost=m.rival_warmth_cost,
+        )
+
+    # --- one step ------------------------------------------------------------------
+
+    def anticipation(self) -> Anticipation:
+        vals, avail = self.menu.deltas(self.x)
+        m = self.mech
+        return Anticipation(
+            ctx=self.ctx,
+            menu=self.menu,
+            values=vals,
+            avail=avail,
+            lo=self.lo,
+            hi=self.hi,
+            reciprocity=m.reciprocity,
+            balance=m.balance_pressure,
+            temperature=m.temperature,
+        )
+
+    def fire_events(self) -> None:
+        for ev in self.events:
+            if ev.active and ev.step == self.t:
+                ev.apply(self)
+                self.log.append((self.t, ev.id))
+
+    def step(self) -> None:
+        """Advance one step: the next date's events, then every actor's move."""
+        self.t += 1
+        self.ctx = self._context()
+        self.fire_events()
+        x_before = self.x.copy()
+        ant = self.anticipation()
+        probs = choice_probabilities(ant, self.x, self.mech.depth)
+        self.last_choice = []
+        for power in self.powers:
+            rows, vals, p = probs[power.idx]
+            c = power.choose(rows, p)
+            self.last_choice.append((c, float(p[np.searchsorted(rows, c)])))
+        x = self.x.copy()
+        for c, _ in self.last_choice:
+            k = self.menu.d_cnt[c]
+            np.add.at(x, self.menu.d_idx[c, :k], ant.values[c, :k])
+        np.clip(x, self.lo, self.hi, out=x)
+        kernel.react_rows(
+            x[None, :],
+            self.n,
+            self.mech.reciprocity,
+            self.mech.balance_pressure,
+            self.mech.channel_weight,
+        )
+        lay = self.layout
+        S = lay.view(x, "stance")
+        S += self.mech.momentum * (lay.view(self.x, "stance") - lay.view(self.x_prev, "stance"))
+        np.clip(x, self.lo, self.hi, out=x)
+        years = self.t * self.cfg.window.step_months / 12.0
+        base = self.potential0 * (1.0 + self.growth) ** years * self.trade_shock
+        rel = public_relation(x, lay, self.mech.channel_weight)
+        potential = trade_potential(base, rel, self.relation0, self.mech.trade_elasticity)
+        relax_trade(x, lay, potential, self.leakage, self.mech.trade_adjustment)
+        self.x_prev = x_before
+        self.x = x
+        self._update_factions(x_before)
+        if self.t >= len(self.dates) - 1:
+            self.running = False
+
+    def signals(self, x_before: np.ndarray) -> np.ndarray:
+        """Domestic signals (n, 5): casualties, threat, detente, talks, sanctions."""
+        lay = self.layout
+        c = self.ctx.capability
+        S = lay.view(self.x, "stance")
+        hostile = np.maximum(-S, 0.0)  # [j, i]: j's hostility toward i
+        others = 1.0 - np.eye(self.n)
+        threat = (c[:, None] * hostile * others).sum(0) / np.maximum(
+            (c[:, None] * others).sum(0), 1e-9
+        )
+        r_now = public_relation(self.x, lay, self.mech.channel_weight)
+        r_before = public_relation(x_before, lay, self.mech.channel_weight)
+        improve = np.maximum(r_now - r_before, 0.0) * (r_before < 0)
+        detente = np.clip(10.0 * improve.sum(1), 0.0, 1.0)
+        talks = lay.view(self.x, "talks").max(1)
+        sanctions = lay.view(self.x, "controls").max(0)
+        return np.stack([self.casualties, threat, detente, talks, sanctions], axis=1)
+
+    def _update_factions(self, x_before: np.ndarray) -> None:
+        sig = self.signals(x_before)
+        for i, f in enumerate(self.factions):
+            f.update(sig[i], self.mech.influence_rate, self.mech.influence_memory)
+        self.casualties *= self.mech.influence_memory
+
+    # --- observation -----------------------------------------------------------------
+
+    def interests(self) -> np.ndarray:
+        """Interest values (n, 5) of every actor in the current state."""
+        return interests(
+            np.broadcast_to(self.x, (self.n, self.layout.size)), np.arange(self.n), self.ctx
+        )
