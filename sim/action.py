@@ -59,6 +59,7 @@ class Step:
     trade: float
     controls: float
     commitment: float
+    alignment: float  # stance needed before recognising or committing to a partner
 
 
 class Menu:
@@ -103,6 +104,7 @@ class Menu:
                 c = add("escalate", i, j)
                 e(c, S_ij, ADD, -s.escalation)
                 cond(c, S_ij, GT, -1.0)
+                cond(c, S_ij, LT, 0.0)  # one escalates against adversaries
                 c = add("negotiate", i, j)
                 e(c, S_ij, ADD, s.negotiation)
                 e(c, S_ji, ADD, 0.5 * s.negotiation)
@@ -110,18 +112,17 @@ class Menu:
                 cond(c, S_ij, LT, 1.0)
                 H_ij, H_ji = ix("channel", i, j), ix("channel", j, i)
                 L_ij, L_ji = ix("leaked", i, j), ix("leaked", j, i)
-                c = add("open_channel", i, j)
+                c = add("open_channel", i, j)  # i engages; the channel works as far as j does
                 e(c, H_ij, ADD, s.channel)
-                e(c, H_ji, ADD, s.channel)
                 cond(c, H_ij, LT, 1.0)
                 c = add("close_channel", i, j)
                 e(c, H_ij, ADD, -s.channel)
-                e(c, H_ji, ADD, -s.channel)
                 cond(c, H_ij, GT, 0.0)
                 c = add("leak_channel", i, j)
                 e(c, L_ij, SET, 1.0)
                 e(c, L_ji, SET, 1.0)
                 cond(c, H_ij, GT, 0.0)
+                cond(c, H_ji, GT, 0.0)
                 cond(c, L_ij, LT, 0.5)
                 T_ij, T_ji = ix("trade", i, j), ix("trade", j, i)
                 X_ij = ix("controls", i, j)
@@ -136,6 +137,7 @@ class Menu:
                     e(c, t, SCALE, -s.controls, T_ij)
                 e(c, S_ij, ADD, -0.5 * s.step)
                 cond(c, X_ij, LT, 1.0)
+                cond(c, S_ij, LT, 0.0)  # sanctions target the unfriendly
                 c = add("ease_controls", i, j)
                 e(c, X_ij, ADD, -s.controls)
                 e(c, S_ij, ADD, 0.5 * s.step)
@@ -145,6 +147,7 @@ class Menu:
                 e(c, C_ij, ADD, s.commitment)
                 e(c, S_ij, ADD, 0.5 * s.step)
                 cond(c, C_ij, LT, 1.0)
+                cond(c, S_ij, GT, s.alignment)  # commitments go to friends
                 c = add("cut_commitment", i, j)
                 e(c, C_ij, ADD, -s.commitment)
                 cond(c, C_ij, GT, 0.0)
@@ -161,16 +164,19 @@ class Menu:
                     e(c, R_ij, SET, 1.0)
                     e(c, S_ij, ADD, 0.5 * s.step)
                     cond(c, R_ij, LT, 0.5)
+                    cond(c, S_ij, GT, 0.0)
                     c = add("recognise", i, j)
                     e(c, R_ij, SET, 2.0)
                     e(c, R_ir, CAP, 1.0)
                     e(c, S_ij, ADD, s.step)
                     e(c, S_ir, ADD, -s.step)
                     cond(c, R_ij, LT, 1.5)
+                    cond(c, S_ij, GT, s.alignment)  # recognition follows rapprochement
                     c = add("derecognise", i, j)
                     e(c, R_ij, ADD, -1.0)
                     e(c, S_ij, ADD, -s.step)
                     cond(c, R_ij, GT, 0.5)
+                    cond(c, S_ir, GT, s.alignment)  # a price paid to the rival claimant
 
         self.actor_arr = np.array(self.actor)
         self.kind_arr = np.array(self.kind)

@@ -84,27 +84,17 @@ def values(
 ) -> np.ndarray:
     """Value to ``mover[b]`` of candidate ``cand[b]`` played in ``x0``."""
     R, J, count = reply_sets(ant.menu, ant.avail)
-    c = ant.ctx
+    c, m = ant.ctx, ant.menu
+    menu = (m.d_idx, ant.values, m.d_cnt, ant.lo, ant.hi, R, J, count)
     return kernel.candidate_values(
         np.ascontiguousarray(x0, dtype=float),
         np.asarray(mover, dtype=np.int64),
         np.asarray(cand, dtype=np.int64),
         depth,
         c.layout.n,
-        ant.menu.d_idx,
-        ant.values,
-        ant.menu.d_cnt,
-        ant.lo,
-        ant.hi,
-        R,
-        J,
-        count,
         ant.scalars(),
-        c.capability,
-        c.trade_ref,
-        c.rival,
-        c.affinity,
-        c.weights,
+        c.arrays(),
+        menu,
     )
 
 

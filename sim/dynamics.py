@@ -19,10 +19,16 @@ import numpy as np
 from sim.state import Layout
 
 
+def working_channel(x: np.ndarray, layout: Layout) -> np.ndarray:
+    """Working secret-channel level (..., n, n): the lesser of the two sides' engagement."""
+    H = layout.view(x, "channel")
+    return np.minimum(H, np.swapaxes(H, -1, -2))
+
+
 def public_relation(x: np.ndarray, layout: Layout, channel_weight: float) -> np.ndarray:
     """Symmetric relation (..., n, n) that everyone can see: stances plus leaked channels."""
     S = layout.view(x, "stance")
-    W = np.clip(S + channel_weight * layout.view(x, "channel") * layout.view(x, "leaked"), -1, 1)
+    W = np.clip(S + channel_weight * working_channel(x, layout) * layout.view(x, "leaked"), -1, 1)
     return 0.5 * (W + np.swapaxes(W, -1, -2))
 
 

@@ -14,6 +14,7 @@ import operator
 import numpy as np
 
 from sim.calendar import date_to_step, parse_month
+from sim.dynamics import working_channel
 from sim.interest import INTEREST_NAMES
 from sim.results import Results
 from sim.schema import AllOf, AnyOf, Compare, Series
@@ -38,7 +39,9 @@ def series(res: Results, s: Series) -> np.ndarray:
     if v == "trade_total":
         i, j = ix[s.actor], ix[s.target]
         return res.block("trade")[:, i, j] + res.block("indirect")[:, i, j]
-    if v in ("stance", "channel", "trade", "controls", "commitment", "recognition"):
+    if v == "channel":
+        return working_channel(res.states, res.layout)[:, ix[s.actor], ix[s.target]]
+    if v in ("stance", "trade", "controls", "commitment", "recognition"):
         return res.block(v)[:, ix[s.actor], ix[s.target]]
     if v == "trade_indirect":
         return res.block("indirect")[:, ix[s.actor], ix[s.target]]

@@ -38,46 +38,41 @@ class Context:
     trade_ref: np.ndarray  # (n,) total modelled trade at the start (US$ m)
     rival: np.ndarray  # (n,) index of the rival claimant, -1 if none
     affinity: np.ndarray  # (n, n) regime affinity in {-1, 0, 1}
+    rivalry: np.ndarray  # (n, n) stakes in dispute with each other actor, [0, 1]
     weights: np.ndarray  # (n, 5) effective weights, rows sum to 1
     collusion: float
     channel_weight: float
     indirect_value: float
     rival_warmth_cost: float
+    channel_cost: float
+    exposure: float
+    stakes: float
+
+    def arrays(self) -> tuple:
+        """The array constants in the compiled kernel's order."""
+        return (self.capability, self.trade_ref, self.rival, self.affinity, self.rivalry,
+                self.weights)
 
 
 def scalars(
     ctx: Context, reciprocity: float = 0.0, balance: float = 0.0, temperature: float = 1.0
 ) -> np.ndarray:
     """The float constants the compiled kernel takes, in its order."""
-    return np.array(
-        [
-            ctx.collusion,
-            ctx.channel_weight,
-            ctx.indirect_value,
-            ctx.rival_warmth_cost,
-            reciprocity,
-            balance,
-            temperature,
-        ]
-    )
+    return np.array([ctx.collusion, ctx.channel_weight, ctx.indirect_value,
+                     ctx.rival_warmth_cost, reciprocity, balance, temperature,
+                     ctx.channel_cost, ctx.exposure, ctx.stakes])
 
 
 def interests(x: np.ndarray, observer: np.ndarray, ctx: Context) -> np.ndarray:
     """Interest values (B, 5) of each row's observer in each row's state (B, size)."""
     x = np.ascontiguousarray(x, dtype=float)
-    return kernel.interests_rows(
-        x,
-        np.asarray(observer, dtype=np.int64),
-        ctx.layout.n,
-        scalars(ctx),
-        ctx.capability,
-        ctx.trade_ref,
-        ctx.rival,
-        ctx.affinity,
-    )
+    obs = np.asarray(observer, dtype=np.int64)
+    return kernel.interests_rows(x, obs, ctx.layout.n, scalars(ctx), ctx.arrays())
 
 
 def utility(x: np.ndarray, observer: np.ndarray, ctx: Context) -> np.ndarray:
-    """Weighted utility (B,) of each row's observer."""
-    observer = np.asarray(observer, dtype=np.int64)
-    return (interests(x, observer, ctx) * ctx.weights[observer]).sum(1)
+    """Weighted utility (B,) of each row's observer, less the exposure risk of secret channels."""
+    x = np.ascontiguousarray(x, dtype=float)
+    obs = np.asarray(observer, dtype=np.int64)
+    secret = ctx.layout.view(x, "channel")[np.arange(len(obs)), obs].sum(1)
+    return (interests(x, obs, ctx) * ctx.weights[obs]).sum(1) - ctx.channel_cost * secret

@@ -17,13 +17,19 @@ STANCE, CHANNEL, LEAKED, RECOG, COMMIT, TRADE, INDIRECT, CONTROLS, TALKS = range
 
 
 @njit(cache=True)
-def interests_one(x, o, n, cap, tref, rival, aff, coll, chw, indv, rwc, W, out):
+def channel(x, nn, n, k, l):
+    """Working level of the k-l secret channel: the lesser of the two sides' engagement."""
+    return min(x[CHANNEL * nn + k * n + l], x[CHANNEL * nn + l * n + k])
+
+
+@njit(cache=True)
+def interests_one(x, o, n, cap, tref, rival, aff, riv, coll, chw, indv, rwc, expo, stakes, W, out):
     """Write the five interest values of observer ``o`` in state ``x`` into ``out``."""
     nn = n * n
     for k in range(n):
         for l in range(n):
             vis = 1.0 if (k == o or l == o) else x[LEAKED * nn + k * n + l]
-            w = x[k * n + l] + chw * x[CHANNEL * nn + k * n + l] * vis
+            w = x[k * n + l] + chw * channel(x, nn, n, k, l) * vis
             W[k, l] = min(1.0, max(-1.0, w))
     # security
     threat = 0.0
@@ -38,6 +44,11 @@ def interests_one(x, o, n, cap, tref, rival, aff, coll, chw, indv, rwc, W, out):
         threat += cap[j] * h
         support += cap[j] * 0.5 * (x[COMMIT * nn + j * n + o] + f)
         norm += cap[j]
+    exposed = 0.0
+    for j in range(n):
+        if j == o:
+            continue
+        exposed += cap[j] * max(x[o * n + j] - x[j * n + o], 0.0)
     collude = 0.0
     for j in range(n):
         if j == o:
@@ -52,7 +63,7 @@ def interests_one(x, o, n, cap, tref, rival, aff, coll, chw, indv, rwc, W, out):
             a = 0.5 * (W[j, k] + W[k, j])
             if a > 0.0:
                 collude += 0.25 * (cap[j] + cap[k]) * hj * hk * a
-    out[0] = (support - threat - coll * collude) / max(norm, 1e-9)
+    out[0] = (support - threat - coll * collude - expo * exposed) / max(norm, 1e-9)
     # economy
     total = 0.0
     for j in range(n):
@@ -62,8 +73,12 @@ def interests_one(x, o, n, cap, tref, rival, aff, coll, chw, indv, rwc, W, out):
         out[1] = min(1.0, max(-1.0, np.log((total + 1e-9) / ref)))
     else:
         out[1] = 0.0
-    # sovereignty / legitimacy
+    # sovereignty / legitimacy: stakes conceded to rivals, and contested claims
     stand = 9 * nn
+    conceded = 0.0
+    for j in range(n):
+        if j != o:
+            conceded += stakes * riv[o, j] * 0.5 * (x[o * n + j] + 1.0)
     r = rival[o]
     if r >= 0:
         gap = 0.0
@@ -77,9 +92,10 @@ def interests_one(x, o, n, cap, tref, rival, aff, coll, chw, indv, rwc, W, out):
             warmth += max(a, 0.0)
             cnt += 1
         cnt = max(cnt, 1)
-        out[2] = 0.4 * gap / cnt + 0.3 * (x[stand + o] - x[stand + r]) - 0.3 * rwc * warmth / cnt
+        legit = 0.4 * gap / cnt + 0.3 * (x[stand + o] - x[stand + r]) - 0.3 * rwc * warmth / cnt
+        out[2] = legit - conceded
     else:
-        out[2] = x[stand + o] - 1.0
+        out[2] = x[stand + o] - 1.0 - conceded
     # ideology
     ide = 0.0
     row = 0.0
@@ -107,23 +123,32 @@ def interests_one(x, o, n, cap, tref, rival, aff, coll, chw, indv, rwc, W, out):
 
 
 @njit(cache=True)
-def react(x, n, rho, beta, chw, P, S):
-    """Reciprocity and balance pressure on the stance block of ``x``, in place."""
+def public(x, n, chw, P):
+    """Symmetric public relation (stances plus leaked channels) into ``P``."""
     nn = n * n
     for k in range(n):
         for l in range(n):
-            S[k, l] = x[k * n + l]
+            h = chw * channel(x, nn, n, k, l) * x[LEAKED * nn + k * n + l]
+            a = min(1.0, max(-1.0, x[k * n + l] + h))
+            b = min(1.0, max(-1.0, x[l * n + k] + h))
+            P[k, l] = 0.5 * (a + b)
+
+
+@njit(cache=True)
+def react(x, before, n, rho, beta, chw, P, Pb, S):
+    """Reciprocity and triadic reciprocity on the stance block of ``x``, in place.
+
+    Direct: i's stance moves ``rho`` of the way toward j's stance toward i.
+    Triadic (the balance pressure, on changes only): i's stance toward j moves
+    by ``beta`` times the mean over third parties m of rel(i, m) before times the
+    change in rel(m, j) since ``before``: warming to my enemy cools me to you.
+    """
     for k in range(n):
         for l in range(n):
-            a = min(
-                1.0,
-                max(-1.0, S[k, l] + chw * x[CHANNEL * nn + k * n + l] * x[LEAKED * nn + k * n + l]),
-            )
-            b = min(
-                1.0,
-                max(-1.0, S[l, k] + chw * x[CHANNEL * nn + l * n + k] * x[LEAKED * nn + l * n + k]),
-            )
-            P[k, l] = 0.5 * (a + b)
+            S[k, l] = x[k * n + l]
+    if beta > 0.0 and n >= 3:
+        public(x, n, chw, P)
+        public(before, n, chw, Pb)
     for k in range(n):
         for l in range(n):
             if k == l:
@@ -133,7 +158,8 @@ def react(x, n, rho, beta, chw, P, S):
             if beta > 0.0 and n >= 3:
                 acc = 0.0
                 for m in range(n):
-                    acc += P[k, m] * P[m, l]
+                    if m != k and m != l:
+                        acc += Pb[k, m] * (P[m, l] - Pb[m, l])
                 v += beta * acc / (n - 2)
             x[k * n + l] = min(1.0, max(-1.0, v))
 
@@ -147,49 +173,34 @@ def apply_move(x, c, d_idx, d_val, d_cnt, lo, hi, scale):
 
 
 @njit(cache=True)
-def utility_of(x, o, n, ctx_f, cap, tref, rival, aff, weights, W, u5):
-    interests_one(x, o, n, cap, tref, rival, aff, ctx_f[0], ctx_f[1], ctx_f[2], ctx_f[3], W, u5)
+def utility_of(x, o, n, f, ctx, W, u5):
+    """Weighted utility of observer ``o`` in ``x``, less the exposure risk of secret channels.
+
+    ``f`` = (collusion, channel_weight, indirect_value, rival_warmth_cost,
+    reciprocity, balance, temperature, channel_cost, exposure, stakes);
+    ``ctx`` = (capability, trade_ref, rival, affinity, rivalry, weights).
+    """
+    cap, tref, rival, aff, riv, weights = ctx
+    interests_one(x, o, n, cap, tref, rival, aff, riv, f[0], f[1], f[2], f[3], f[8], f[9], W, u5)
     s = 0.0
     for k in range(5):
         s += weights[o, k] * u5[k]
+    nn = n * n
+    for j in range(n):
+        s -= f[7] * x[CHANNEL * nn + o * n + j]
     return s
 
 
 @njit(cache=True)
-def value_of(
-    base,
-    mover,
-    c,
-    depth,
-    n,
-    d_idx,
-    d_val,
-    d_cnt,
-    lo,
-    hi,
-    R,
-    J,
-    count,
-    ctx_f,
-    cap,
-    tref,
-    rival,
-    aff,
-    weights,
-    scratch,
-    acc,
-    probs,
-    W,
-    P,
-    S,
-    u5,
-):
+def value_of(base, mover, c, depth, n, f, ctx, menu, work):
     """Value to ``mover`` of candidate ``c`` played in ``base``, anticipating replies.
 
-    ``ctx_f`` = (collusion, channel_weight, indirect_value, rival_warmth_cost,
-    reciprocity, balance, temperature). ``scratch``/``acc``/``probs`` have one
-    row per depth level.
+    ``menu`` = (d_idx, d_val, d_cnt, lo, hi, R, J, count): sparse deltas, bounds and
+    reply templates; ``work`` = (scratch, acc, probs, W, P, Pb, S, u5) buffers, the
+    first three with one row per depth level.
     """
+    d_idx, d_val, d_cnt, lo, hi, R, J, count = menu
+    scratch, acc, probs, W, P, Pb, S, u5 = work
     X = scratch[depth]
     X[:] = base
     apply_move(X, c, d_idx, d_val, d_cnt, lo, hi, 1.0)
@@ -206,40 +217,12 @@ def value_of(
                 end += 1
             best = -1e300
             for q in range(start, end):
-                v = value_of(
-                    X,
-                    j,
-                    R[mover, q],
-                    depth - 1,
-                    n,
-                    d_idx,
-                    d_val,
-                    d_cnt,
-                    lo,
-                    hi,
-                    R,
-                    J,
-                    count,
-                    ctx_f,
-                    cap,
-                    tref,
-                    rival,
-                    aff,
-                    weights,
-                    scratch,
-                    acc,
-                    probs,
-                    W,
-                    P,
-                    S,
-                    u5,
-                )
+                v = value_of(X, j, R[mover, q], depth - 1, n, f, ctx, menu, work)
                 pr[q] = v
-                if v > best:
-                    best = v
+                best = max(best, v)
             tot = 0.0
             for q in range(start, end):
-                pr[q] = np.exp((pr[q] - best) / ctx_f[6])
+                pr[q] = np.exp((pr[q] - best) / f[6])
                 tot += pr[q]
             for q in range(start, end):
                 r = R[mover, q]
@@ -247,110 +230,53 @@ def value_of(
                 for e in range(d_cnt[r]):
                     A[d_idx[r, e]] += p * d_val[r, e]
             start = end
-        X = scratch[depth]  # inner calls used lower levels only
         for i in range(X.shape[0]):
             if A[i] != 0.0:
                 X[i] = min(hi[i], max(lo[i], X[i] + A[i]))
-    react(X, n, ctx_f[4], ctx_f[5], ctx_f[1], P, S)
-    return utility_of(X, mover, n, ctx_f, cap, tref, rival, aff, weights, W, u5)
+    react(X, base, n, f[4], f[5], f[1], P, Pb, S)
+    return utility_of(X, mover, n, f, ctx, W, u5)
 
 
 @njit(cache=True)
-def candidate_values(
-    x0,
-    movers,
-    cands,
-    depth,
-    n,
-    d_idx,
-    d_val,
-    d_cnt,
-    lo,
-    hi,
-    R,
-    J,
-    count,
-    ctx_f,
-    cap,
-    tref,
-    rival,
-    aff,
-    weights,
-):
+def candidate_values(x0, movers, cands, depth, n, f, ctx, menu):
     """Values of every (mover, candidate) pair in state ``x0``."""
     L = x0.shape[0]
-    width = max(R.shape[1], 1)
-    scratch = np.empty((depth + 1, L))
-    acc = np.empty((depth + 1, L))
-    probs = np.empty((depth + 1, width))
-    W = np.empty((n, n))
-    P = np.empty((n, n))
-    S = np.empty((n, n))
-    u5 = np.empty(5)
+    width = max(menu[5].shape[1], 1)
+    work = (
+        np.empty((depth + 1, L)),
+        np.empty((depth + 1, L)),
+        np.empty((depth + 1, width)),
+        np.empty((n, n)),
+        np.empty((n, n)),
+        np.empty((n, n)),
+        np.empty((n, n)),
+        np.empty(5),
+    )
     out = np.empty(cands.shape[0])
     for b in range(cands.shape[0]):
-        out[b] = value_of(
-            x0,
-            movers[b],
-            cands[b],
-            depth,
-            n,
-            d_idx,
-            d_val,
-            d_cnt,
-            lo,
-            hi,
-            R,
-            J,
-            count,
-            ctx_f,
-            cap,
-            tref,
-            rival,
-            aff,
-            weights,
-            scratch,
-            acc,
-            probs,
-            W,
-            P,
-            S,
-            u5,
-        )
+        out[b] = value_of(x0, movers[b], cands[b], depth, n, f, ctx, menu, work)
     return out
 
 
 @njit(cache=True)
-def interests_rows(X, observers, n, ctx_f, cap, tref, rival, aff):
+def interests_rows(X, observers, n, f, ctx):
     """Interest values (B, 5) of each row's observer (no reaction step)."""
-    B = X.shape[0]
-    out = np.empty((B, 5))
+    cap, tref, rival, aff, riv, weights = ctx
+    out = np.empty((X.shape[0], 5))
     W = np.empty((n, n))
     u5 = np.empty(5)
-    for b in range(B):
-        interests_one(
-            X[b],
-            observers[b],
-            n,
-            cap,
-            tref,
-            rival,
-            aff,
-            ctx_f[0],
-            ctx_f[1],
-            ctx_f[2],
-            ctx_f[3],
-            W,
-            u5,
-        )
+    for b in range(X.shape[0]):
+        interests_one(X[b], observers[b], n, cap, tref, rival, aff, riv, f[0], f[1], f[2],
+                      f[3], f[8], f[9], W, u5)
         out[b] = u5
     return out
 
 
 @njit(cache=True)
-def react_rows(X, n, rho, beta, chw):
-    """Reaction step on each row of a batch, in place."""
+def react_rows(X, before, n, rho, beta, chw):
+    """Reaction step on each row of a batch, in place (``before``: the rows' prior states)."""
     P = np.empty((n, n))
+    Pb = np.empty((n, n))
     S = np.empty((n, n))
     for b in range(X.shape[0]):
-        react(X[b], n, rho, beta, chw, P, S)
+        react(X[b], before[b], n, rho, beta, chw, P, Pb, S)

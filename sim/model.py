@@ -86,6 +86,7 @@ class CardModel(mesa.Model):
         self.potential0 = lay.view(self.x, "trade") + lay.view(self.x, "indirect")
         self.growth = self._pair_matrix("trade_growth")
         self.leakage = self._pair_matrix("leakage")
+        self.rivalry = self._pair_matrix("rivalry")
         self.trade_shock = np.ones((n, n))
         self.trade_ref = self.potential0.sum(1)
         self.casualties = np.zeros(n)
@@ -100,6 +101,7 @@ class CardModel(mesa.Model):
                 mech.trade_step,
                 mech.controls_step,
                 mech.commitment_step,
+                mech.alignment,
             ),
         )
         self.events = [Event(eid, ev) for eid, ev in cfg.events.items()]
@@ -128,7 +130,7 @@ class CardModel(mesa.Model):
                 p = self._pair(a, b)
                 if p is not None and i != j:
                     m[i, j] = getattr(p, field)
-        if field == "trade_growth":  # a pair's trend: whichever side states it
+        if field in ("trade_growth", "rivalry"):  # a pair's value: whichever side states it
             m = np.where(np.abs(m) >= np.abs(m.T), m, m.T)
         return m
 
@@ -158,8 +160,6 @@ class CardModel(mesa.Model):
                 lay.view(x, "commitment")[i, j] = com
         T = lay.view(x, "trade")
         T[...] = np.maximum(T, T.T)  # turnover: whichever side states it
-        H = lay.view(x, "channel")
-        H[...] = np.maximum(H, H.T)
         np.clip(x, self.lo, self.hi, out=x)
         return x
 
@@ -187,6 +187,10 @@ class CardModel(mesa.Model):
             channel_weight=m.channel_weight,
             indirect_value=m.indirect_value,
             rival_warmth_cost=m.rival_warmth_cost,
+            channel_cost=m.channel_cost,
+            exposure=m.exposure,
+            stakes=m.stakes,
+            rivalry=self.rivalry,
         )
 
     # --- one step ------------------------------------------------------------------
@@ -216,8 +220,8 @@ class CardModel(mesa.Model):
         """Advance one step: the next date's events, then every actor's move."""
         self.t += 1
         self.ctx = self._context()
+        x_before = self.x.copy()  # third parties react to shocks and moves alike
         self.fire_events()
-        x_before = self.x.copy()
         ant = self.anticipation()
         probs = choice_probabilities(ant, self.x, self.mech.depth)
         self.last_choice = []
@@ -232,6 +236,7 @@ class CardModel(mesa.Model):
         np.clip(x, self.lo, self.hi, out=x)
         kernel.react_rows(
             x[None, :],
+            x_before[None, :],
             self.n,
             self.mech.reciprocity,
             self.mech.balance_pressure,
@@ -264,8 +269,9 @@ class CardModel(mesa.Model):
         )
         r_now = public_relation(self.x, lay, self.mech.channel_weight)
         r_before = public_relation(x_before, lay, self.mech.channel_weight)
-        improve = np.maximum(r_now - r_before, 0.0) * (r_before < 0)
-        detente = np.clip(10.0 * improve.sum(1), 0.0, 1.0)
+        # improvement of hostile relations, weighted by how hostile they were
+        improve = np.maximum(r_now - r_before, 0.0) * np.maximum(-r_before, 0.0)
+        detente = np.clip(5.0 * improve.sum(1), 0.0, 1.0)
         talks = lay.view(self.x, "talks").max(1)
         sanctions = lay.view(self.x, "controls").max(0)
         return np.stack([self.casualties, threat, detente, talks, sanctions], axis=1)

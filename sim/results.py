@@ -3,8 +3,8 @@
 Arrays keep ensembles fast (stylized facts read them directly); the tables
 (:meth:`Results.tables`) are the tidy long format every output uses:
 
-- ``pairs``: step, date, actor, target, stance, relation, goldstein, channel,
-  channel_public, recognition, commitment, trade, trade_indirect, controls;
+- ``pairs``: step, date, actor, target, stance, relation, goldstein, channel
+  (working level), engagement (the actor's own), channel_public, recognition, commitment, trade, trade_indirect, controls;
 - ``actors``: step, date, actor, utility, the five interests, capability;
 - ``factions``: step, date, actor, faction, influence;
 - ``log``: step, date, actor, target, action, cameo, goldstein, secret,
@@ -22,7 +22,7 @@ import numpy as np
 
 from sim import datasets
 from sim.action import KIND_NAMES, KINDS
-from sim.dynamics import public_relation
+from sim.dynamics import public_relation, working_channel
 from sim.interest import INTEREST_NAMES
 from sim.schema import RunConfig
 from sim.state import RECOGNITION_NAMES, Layout
@@ -97,7 +97,8 @@ class Results:
                 "stance": self.block("stance")[:, ii, jj].ravel(),
                 "relation": rel,
                 "goldstein": rel * 10.0,
-                "channel": self.block("channel")[:, ii, jj].ravel(),
+                "channel": working_channel(self.states, self.layout)[:, ii, jj].ravel(),
+                "engagement": self.block("channel")[:, ii, jj].ravel(),
                 "channel_public": self.block("leaked")[:, ii, jj].ravel() > 0.5,
                 "recognition": np.array([RECOGNITION_NAMES[k] for k in range(3)])[rec],
                 "commitment": self.block("commitment")[:, ii, jj].ravel(),

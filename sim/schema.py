@@ -107,6 +107,7 @@ class Pair(Strict):
     trade_growth: float = Field(0.0, ge=-0.5, le=0.5)
     controls: Unit = 0.0
     leakage: Unit = 0.0
+    rivalry: Unit = 0.0
     source: str = ""
 
 
@@ -276,10 +277,10 @@ class Mechanics(Strict):
     """Decision constants: one set for every scenario (free parameters, see docs/model.md)."""
 
     depth: int = Field(1, ge=0, le=3)
-    temperature: float = Field(0.02, gt=0.0, le=10.0)
-    momentum: Unit = 0.3
+    temperature: float = Field(0.005, gt=0.0, le=10.0)
+    momentum: Unit = 0.15
     reciprocity: Unit = 0.15
-    balance_pressure: Unit = 0.05
+    balance_pressure: float = Field(1.0, ge=0.0, le=5.0)
     collusion: float = Field(1.0, ge=0.0, le=10.0)
     channel_weight: Unit = 0.5
     step: Unit = 0.1
@@ -295,7 +296,10 @@ class Mechanics(Strict):
     influence_rate: Unit = 0.3
     influence_memory: Unit = 0.7
     rival_warmth_cost: float = Field(1.0, ge=0.0, le=10.0)
-    hostility_cost: float = Field(0.0, ge=0.0, le=10.0)
+    channel_cost: float = Field(0.02, ge=0.0, le=1.0)
+    exposure: float = Field(1.0, ge=0.0, le=10.0)
+    stakes: float = Field(0.0, ge=0.0, le=10.0)
+    alignment: Signed = 0.3
 
 
 class Output(Strict):

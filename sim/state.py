@@ -5,7 +5,8 @@ A flat layout lets the decision rule apply hundreds of candidate moves at once
 n x n for n actors and indexed [i, j] = "i toward j" unless said otherwise:
 
 - ``stance``      public stance of i toward j in [-1, 1] (hostile .. aligned);
-- ``channel``     secret channel level between i and j in [0, 1] (symmetric);
+- ``channel``     i's engagement in a secret channel with j in [0, 1]; the working
+                  channel is the lesser of the two sides' engagement;
 - ``leaked``      1 once the i-j channel is public (symmetric);
 - ``recognition`` i's recognition of j's government: 0 none, 1 unofficial, 2 formal;
 - ``commitment``  i's security commitment to j in [0, 1];
@@ -34,7 +35,7 @@ MATRIX_BLOCKS = (
     "talks",
 )
 VECTOR_BLOCKS = ("standing",)
-SYMMETRIC = ("channel", "leaked", "trade", "indirect", "talks")
+SYMMETRIC = ("leaked", "trade", "indirect", "talks")
 BOUNDS = {
     "stance": (-1.0, 1.0),
     "channel": (0.0, 1.0),
