@@ -19,6 +19,48 @@ def scenario_names() -> list[str]:
 
 def compose(overrides: list[str] | tuple[str, ...] = (), config_dir: Path | None = None) -> dict:
     """The composed configuration as a plain dict; bad overrides raise ConfigError."""
+    return compose_with(overrides, config_dir)[0]
+
+
+def compose_with(
+    overrides: list[str] | tuple[str, ...] = (), config_dir: Path | None = None
+) -> tuple[dict, list[str]]:
+    """Compose, and return the overrides as Hydra needs them.
+
+    An override of a key the files do not spell out (``events.x.scale=0.5``,
+    where ``scale`` has a schema default) is passed on as an addition
+    (``+events.x.scale=0.5``), so the schema, not Hydra, judges it and names the
+    valid keys. A new actor id is refused here: actors come from the scenario.
+    """
+    overrides = list(overrides)
+    for _ in range(len(overrides) + 1):
+        try:
+            return _compose(overrides, config_dir), overrides
+        except _UnknownKey as exc:
+            k = exc.index
+            base = _compose([o for o in overrides if o.startswith("scenario=")], config_dir)
+            key = overrides[k].lstrip("+~").split("=", 1)[0]
+            parts = key.split(".")
+            if parts[0] in ("actors", "relations") and len(parts) > 1:
+                for depth, part in enumerate(parts[1:3], start=1):
+                    if depth == 2 and parts[0] != "relations":
+                        break
+                    if part not in base.get("actors", {}):
+                        raise ConfigError(
+                            ".".join(parts[: depth + 1]),
+                            _value_of(key, overrides),
+                            "unknown actor; valid: " + ", ".join(base.get("actors", {})),
+                        ) from None
+            overrides[k] = "+" + overrides[k]
+    raise ConfigError("<override>", " ".join(overrides), "could not compose")
+
+
+class _UnknownKey(Exception):
+    def __init__(self, index: int):
+        self.index = index
+
+
+def _compose(overrides: list[str], config_dir: Path | None) -> dict:
     from hydra import compose as hydra_compose
     from hydra import initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
@@ -32,6 +74,11 @@ def compose(overrides: list[str] | tuple[str, ...] = (), config_dir: Path | None
     except ConfigError:
         raise
     except Exception as exc:  # Hydra's errors, turned into one line
+        m = re.search(r"Could not override '([^']+)'", str(exc))
+        if m:
+            for i, o in enumerate(overrides):
+                if o.lstrip("+~").split("=", 1)[0] == m.group(1) and not o.startswith("+"):
+                    raise _UnknownKey(i) from None
         raise translate(exc, list(overrides)) from None
     finally:
         GlobalHydra.instance().clear()

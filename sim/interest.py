@@ -50,17 +50,34 @@ class Context:
 
     def arrays(self) -> tuple:
         """The array constants in the compiled kernel's order."""
-        return (self.capability, self.trade_ref, self.rival, self.affinity, self.rivalry,
-                self.weights)
+        return (
+            self.capability,
+            self.trade_ref,
+            self.rival,
+            self.affinity,
+            self.rivalry,
+            self.weights,
+        )
 
 
 def scalars(
     ctx: Context, reciprocity: float = 0.0, balance: float = 0.0, temperature: float = 1.0
 ) -> np.ndarray:
     """The float constants the compiled kernel takes, in its order."""
-    return np.array([ctx.collusion, ctx.channel_weight, ctx.indirect_value,
-                     ctx.rival_warmth_cost, reciprocity, balance, temperature,
-                     ctx.channel_cost, ctx.exposure, ctx.stakes])
+    return np.array(
+        [
+            ctx.collusion,
+            ctx.channel_weight,
+            ctx.indirect_value,
+            ctx.rival_warmth_cost,
+            reciprocity,
+            balance,
+            temperature,
+            ctx.channel_cost,
+            ctx.exposure,
+            ctx.stakes,
+        ]
+    )
 
 
 def interests(x: np.ndarray, observer: np.ndarray, ctx: Context) -> np.ndarray:

@@ -266,8 +266,24 @@ def interests_rows(X, observers, n, f, ctx):
     W = np.empty((n, n))
     u5 = np.empty(5)
     for b in range(X.shape[0]):
-        interests_one(X[b], observers[b], n, cap, tref, rival, aff, riv, f[0], f[1], f[2],
-                      f[3], f[8], f[9], W, u5)
+        interests_one(
+            X[b],
+            observers[b],
+            n,
+            cap,
+            tref,
+            rival,
+            aff,
+            riv,
+            f[0],
+            f[1],
+            f[2],
+            f[3],
+            f[8],
+            f[9],
+            W,
+            u5,
+        )
         out[b] = u5
     return out
 

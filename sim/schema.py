@@ -405,7 +405,8 @@ def validate(raw: dict[str, Any]) -> RunConfig:
         err = exc.errors()[0]
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in _TAGS))
         key = ".".join(str(p) for p in loc) or "<config>"
-        raise ConfigError(key, err.get("input"), _valid_text(err, _fields_at(loc))) from None
+        value = "(missing)" if err["type"] == "missing" else err.get("input")
+        raise ConfigError(key, value, _valid_text(err, _fields_at(loc))) from None
     _cross_check(cfg)
     return cfg
 

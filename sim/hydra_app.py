@@ -1,0 +1,39 @@
+"""The Hydra application behind ``cardplay run`` (and ``--multirun`` sweeps)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import hydra
+from omegaconf import DictConfig, OmegaConf
+
+from sim.config import CONFIG_DIR
+
+
+@hydra.main(config_path=str(CONFIG_DIR), config_name="config", version_base=None)
+def run_app(cfg: DictConfig) -> str:
+    """Simulate the composed configuration and write its run folder; returns the folder."""
+    from hydra.core.hydra_config import HydraConfig
+
+    from sim.core import simulate
+    from sim.facts import evaluate
+    from sim.output import write_run
+    from sim.report import facts_lines, facts_table
+    from sim.schema import validate
+
+    raw = OmegaConf.to_container(cfg, resolve=True)
+    raw.pop("hydra", None)
+    run_config = validate(raw)
+    folder = Path(HydraConfig.get().runtime.output_dir)
+    results = simulate(run_config)
+    out = run_config.output
+    write_run(
+        results, folder, raw, formats=out.formats, figures=out.figures, narrative=out.narrative
+    )
+    print(f"{run_config.title or run_config.name}: seed {run_config.seed} -> {folder}")
+    print("stylized facts:")
+    print("\n".join(facts_lines(facts_table(run_config, evaluate(results)))))
+    if out.narrative:
+        print()
+        print((folder / "narrative.md").read_text())
+    return str(folder)
