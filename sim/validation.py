@@ -20,7 +20,7 @@ def cmd_validate(args: list[str]) -> int:
     configs = {name: checked_config([f"scenario={name}", *rest])[1] for name in names}
     worst = 1.0
     for name, cfg in configs.items():
-        ids, m = fact_matrix(cfg, runs)
+        ids, m = fact_matrix(cfg, runs, n_jobs=-1)
         print(f"{name}: {runs} runs, seeds {cfg.seed}..{cfg.seed + runs - 1}")
         for k, fid in enumerate(ids):
             rate = m[:, k].mean()
