@@ -53,51 +53,67 @@ def simulate(
     return run_model(model)
 
 
+class Recorder:
+    """Records a model step by step; :meth:`results` gives the record so far."""
+
+    def __init__(self, model: CardModel):
+        self.model = model
+        T, n, size = len(model.dates), model.n, model.layout.size
+        self.states = np.empty((T, size))
+        self.inter = np.empty((T, n, len(INTEREST_NAMES)))
+        self.util = np.empty((T, n))
+        self.cap = np.empty((T, n))
+        self.infl = {
+            a: np.empty((T, len(f.names)))
+            for a, f in zip(model.ids, model.factions, strict=True)
+            if f.names
+        }
+        self.moves = np.zeros((T, n, 3))
+        self.last = -1
+
+    def record(self) -> None:
+        m = self.model
+        t = m.t
+        self.states[t] = m.x
+        u = m.interests()
+        self.inter[t] = u
+        self.util[t] = m.utilities(u)
+        self.cap[t] = m.ctx.capability
+        for a, f in zip(m.ids, m.factions, strict=True):
+            if f.names:
+                self.infl[a][t] = f.influence
+        for i, (c, p) in enumerate(m.last_choice):
+            self.moves[t, i] = (m.menu.kind[c], m.menu.target[c], p)
+        self.last = t
+
+    def results(self) -> Results:
+        m = self.model
+        k = self.last + 1
+        return Results(
+            cfg=m.cfg,
+            ids=list(m.ids),
+            names=display_names(m.cfg),
+            dates=list(m.dates[:k]),
+            layout=m.layout,
+            states=self.states[:k],
+            interests=self.inter[:k],
+            utility=self.util[:k],
+            capability=self.cap[:k],
+            influence={a: v[:k] for a, v in self.infl.items()},
+            faction_names={
+                a: list(f.names) for a, f in zip(m.ids, m.factions, strict=True) if f.names
+            },
+            moves=self.moves[:k],
+            fired=list(m.log),
+            event_specs=dict(m.event_specs),
+        )
+
+
 def run_model(model: CardModel) -> Results:
     """Step a model to the end of its window, recording every step."""
-    cfg = model.cfg
-    T, n, size = len(model.dates), model.n, model.layout.size
-    states = np.empty((T, size))
-    inter = np.empty((T, n, len(INTEREST_NAMES)))
-    util = np.empty((T, n))
-    cap = np.empty((T, n))
-    infl = {
-        a: np.empty((T, len(f.names)))
-        for a, f in zip(model.ids, model.factions, strict=True)
-        if f.names
-    }
-    moves = np.zeros((T, n, 3))
-
-    def record(t: int) -> None:
-        states[t] = model.x
-        u = model.interests()
-        inter[t] = u
-        util[t] = (u * model.ctx.weights).sum(1)
-        cap[t] = model.ctx.capability
-        for a, f in zip(model.ids, model.factions, strict=True):
-            if f.names:
-                infl[a][t] = f.influence
-        for i, (c, p) in enumerate(model.last_choice):
-            moves[t, i] = (model.menu.kind[c], model.menu.target[c], p)
-
-    record(0)
-    for t in range(1, T):
+    rec = Recorder(model)
+    rec.record()
+    for _ in range(1, len(model.dates)):
         model.step()
-        record(t)
-    return Results(
-        cfg=cfg,
-        ids=list(model.ids),
-        names=display_names(cfg),
-        dates=list(model.dates),
-        layout=model.layout,
-        states=states,
-        interests=inter,
-        utility=util,
-        capability=cap,
-        influence=infl,
-        faction_names={
-            a: list(f.names) for a, f in zip(model.ids, model.factions, strict=True) if f.names
-        },
-        moves=moves,
-        fired=list(model.log),
-    )
+        rec.record()
+    return rec.results()

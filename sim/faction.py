@@ -27,25 +27,44 @@ class Factions:
     """The factions of one actor (possibly none: then the actor's weights stand)."""
 
     def __init__(self, actor: Actor):
-        base = actor.weights.model_dump()
+        self.base = actor.weights.model_dump()
         self.names = list(actor.factions)
+        self.own = [
+            {k: v for k, v in f.weights.model_dump().items() if v is not None}
+            for f in actor.factions.values()
+        ]
         if not self.names:
-            self.weights = np.array([[base[k] for k in INTEREST_NAMES]])
             self.gains = np.zeros((1, len(SIGNALS)))
             self.logits0 = np.zeros(1)
         else:
-            rows, gains, infl = [], [], []
-            for f in actor.factions.values():
-                own = {k: v for k, v in f.weights.model_dump().items() if v is not None}
-                w = {**base, **own}
-                rows.append([w[k] for k in INTEREST_NAMES])
-                g = f.gains.model_dump()
-                gains.append([g[s] for s in SIGNALS])
-                infl.append(max(f.influence, 1e-6))
-            self.weights = np.array(rows)
-            self.gains = np.array(gains)
+            g = [f.gains.model_dump() for f in actor.factions.values()]
+            self.gains = np.array([[row[s] for s in SIGNALS] for row in g])
+            infl = [max(f.influence, 1e-6) for f in actor.factions.values()]
             self.logits0 = np.log(np.array(infl))
         self.logits = self.logits0.copy()
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        rows = [{**self.base, **own} for own in (self.own or [{}])]
+        self.weights = np.array([[w[k] for k in INTEREST_NAMES] for w in rows])
+
+    def set_base(self, weights: dict[str, float]) -> None:
+        """Change the actor's own weights (factions keep the ones they name)."""
+        self.base = {**self.base, **{k: float(v) for k, v in weights.items() if v is not None}}
+        self._rebuild()
+
+    def set_influence(self, faction: str, influence: float) -> None:
+        """Set one faction's influence; the others share the rest in their proportions."""
+        if faction not in self.names:
+            from sim.errors import ConfigError
+
+            raise ConfigError("faction", faction, "valid: " + (", ".join(self.names) or "none"))
+        k = self.names.index(faction)
+        p = self.influence
+        rest = p.sum() - p[k]
+        new = p * ((1 - influence) / rest if rest > 0 else 0.0)
+        new[k] = influence
+        self.logits = np.log(np.clip(new, 1e-6, 1.0))
 
     @property
     def influence(self) -> np.ndarray:

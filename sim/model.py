@@ -105,6 +105,8 @@ class CardModel(mesa.Model):
             ),
         )
         self.events = [Event(eid, ev) for eid, ev in cfg.events.items()]
+        self.event_specs = dict(cfg.events)  # grows with control-cell injects
+        self.temperature = mech.temperature
         for ev in self.events:
             ev.initialize(self)
         self.powers = [
@@ -207,7 +209,7 @@ class CardModel(mesa.Model):
             hi=self.hi,
             reciprocity=m.reciprocity,
             balance=m.balance_pressure,
-            temperature=m.temperature,
+            temperature=self.temperature,
         )
 
     def fire_events(self) -> None:
@@ -218,16 +220,52 @@ class CardModel(mesa.Model):
 
     def step(self) -> None:
         """Advance one step: the next date's events, then every actor's move."""
+        self.begin_turn()
+        self.resolve_turn()
+
+    def begin_turn(self) -> None:
+        """Open the next step: its date's events fire; actors have not moved yet."""
         self.t += 1
         self.ctx = self._context()
-        x_before = self.x.copy()  # third parties react to shocks and moves alike
+        self._x_turn = self.x.copy()  # third parties react to shocks and moves alike
         self.fire_events()
+
+    def options(self, actor: str) -> list[dict]:
+        """The moves open to ``actor`` now, with the value the decision rule gives each
+        (expected utility after the others' likely replies) and its logit probability.
+        """
+        ant = self.anticipation()
+        rows, vals, p = choice_probabilities(ant, self.x, self.mech.depth)[self.index[actor]]
+        out = []
+        for row, v, q in zip(rows, vals, p, strict=True):
+            kind, _, tgt = self.menu.label(int(row))
+            out.append(
+                {
+                    "row": int(row),
+                    "action": kind,
+                    "target": "" if kind == "hold" else self.ids[tgt],
+                    "secret": bool(self.menu.secret[row]),
+                    "value": float(v),
+                    "probability": float(q),
+                }
+            )
+        return out
+
+    def resolve_turn(self, choices: dict[str, int] | None = None) -> None:
+        """Every actor moves (``choices`` maps actor ids to menu rows chosen by people;
+        the others draw from the decision rule), then the relations react."""
+        choices = choices or {}
+        x_before = self._x_turn
         ant = self.anticipation()
         probs = choice_probabilities(ant, self.x, self.mech.depth)
         self.last_choice = []
         for power in self.powers:
             rows, vals, p = probs[power.idx]
-            c = power.choose(rows, p)
+            c = power.choose(rows, p)  # drawn even when overruled: keeps the random stream
+            if power.actor_id in choices:
+                c = int(choices[power.actor_id])
+                if c not in set(rows.tolist()):
+                    raise ValueError(f"move {c} is not open to {power.actor_id} now")
             self.last_choice.append((c, float(p[np.searchsorted(rows, c)])))
         x = self.x.copy()
         for c, _ in self.last_choice:
@@ -257,6 +295,49 @@ class CardModel(mesa.Model):
         if self.t >= len(self.dates) - 1:
             self.running = False
 
+    # --- the control cell (classroom) --------------------------------------------------
+
+    def inject(self, event_id: str, spec: dict) -> None:
+        """Apply an event now (a control-cell inject); ``spec`` is an event mapping as in a
+        scenario file, its date set to the current step. Raises ConfigError if invalid."""
+        from sim.errors import ConfigError
+        from sim.schema import Event as EventSpec
+        from sim.schema import validate
+
+        if event_id in self.event_specs:
+            raise ConfigError(f"events.{event_id}", event_id, "an event id not used yet")
+        data = {**spec, "date": self.dates[self.t]}
+        raw = self.cfg.model_dump(mode="json", by_alias=True)
+        raw["events"] = {**raw["events"], event_id: data}
+        checked = validate(raw)  # cross-checks actors, factions, the window
+        ev = Event(event_id, EventSpec.model_validate(checked.events[event_id].model_dump()))
+        ev.initialize(self)
+        self.event_specs[event_id] = ev.spec
+        self.events.append(ev)
+        ev.apply(self)
+        self.log.append((self.t, event_id))
+
+    def set_weights(self, actor: str, weights: dict[str, float]) -> None:
+        """Change an actor's interest weights mid-run (values in [0, 1])."""
+        from sim.schema import PartialWeights
+
+        PartialWeights.model_validate(weights)
+        self.factions[self.index[actor]].set_base(weights)
+        self.ctx = self._context()
+
+    def set_influence(self, actor: str, faction: str, influence: float) -> None:
+        """Set one faction's influence (the others keep their proportions)."""
+        self.factions[self.index[actor]].set_influence(faction, influence)
+        self.ctx = self._context()
+
+    def set_temperature(self, temperature: float) -> None:
+        """Change the decision noise mid-run."""
+        if not 0 < temperature <= 10:
+            from sim.errors import ConfigError
+
+            raise ConfigError("mechanics.temperature", temperature, "must be > 0 and <= 10")
+        self.temperature = float(temperature)
+
     def signals(self, x_before: np.ndarray) -> np.ndarray:
         """Domestic signals (n, 5): casualties, threat, detente, talks, sanctions."""
         lay = self.layout
@@ -283,6 +364,11 @@ class CardModel(mesa.Model):
         self.casualties *= self.mech.influence_memory
 
     # --- observation -----------------------------------------------------------------
+
+    def utilities(self, interests: np.ndarray) -> np.ndarray:
+        """Every actor's utility (n,) from its interest values, less secret-channel risk."""
+        secret = self.layout.view(self.x, "channel").sum(1)
+        return (interests * self.ctx.weights).sum(1) - self.mech.channel_cost * secret
 
     def interests(self) -> np.ndarray:
         """Interest values (n, 5) of every actor in the current state."""

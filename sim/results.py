@@ -46,6 +46,11 @@ class Results:
     faction_names: dict[str, list[str]]
     moves: np.ndarray  # (steps, n, 3): kind index, target index, probability (step 0 empty)
     fired: list[tuple[int, str]] = field(default_factory=list)
+    event_specs: dict = field(default_factory=dict)  # scenario events plus injects
+
+    def __post_init__(self):
+        if not self.event_specs:
+            self.event_specs = dict(self.cfg.events)
 
     # --- arrays -----------------------------------------------------------------
 
@@ -138,7 +143,7 @@ class Results:
         import pandas as pd
 
         rows = []
-        events = self.cfg.events
+        events = self.event_specs
         for t, eid in self.fired:
             ev = events[eid]
             actors = sorted(
@@ -232,6 +237,6 @@ class Results:
 
         rows = [
             (eid, ev.date, ev.label, ev.citation, ev.enabled and ev.scale > 0, ev.kind)
-            for eid, ev in self.cfg.events.items()
+            for eid, ev in self.event_specs.items()
         ]
         return pd.DataFrame(rows, columns=["event", "date", "label", "citation", "enabled", "kind"])
