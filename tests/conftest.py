@@ -1,0 +1,32 @@
+"""Shared fixtures: configurations composed through Hydra's compose API."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from sim.config import compose
+from sim.core import simulate
+from sim.schema import validate
+
+
+@pytest.fixture(scope="session")
+def raw1969() -> dict:
+    """The composed 1969 configuration as a plain dict (copy before mutating)."""
+    return compose(["scenario=1969_border_clash"])
+
+
+@pytest.fixture
+def raw(raw1969) -> dict:
+    return copy.deepcopy(raw1969)
+
+
+@pytest.fixture(scope="session")
+def cfg1969(raw1969):
+    return validate(copy.deepcopy(raw1969))
+
+
+@pytest.fixture(scope="session")
+def run1969(cfg1969):
+    return simulate(cfg1969.model_copy(update={"seed": 7}))

@@ -1,0 +1,64 @@
+"""The command line: a run writes its folder; bad input is one line, exit 2, no folder."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CARDPLAY = [sys.executable, "-m", "sim.cli"]
+
+
+def cardplay(*args, cwd):
+    return subprocess.run([*CARDPLAY, *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+def test_run_writes_a_complete_folder(tmp_path):
+    out = tmp_path / "out"
+    r = cardplay("run", "seed=3", f"output.dir={out}", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    (folder,) = list((out / "1969_border_clash").iterdir())
+    for name in ["config.yaml", "provenance.json", "facts.csv", "narrative.md",
+                 "tables/pairs.parquet", "tables/pairs.csv", "tables/log.csv",
+                 "tables/actors.parquet", "tables/triangles.csv", "tables/factions.csv",
+                 "figures/relations.png", "figures/roles.png", "figures/utilities.png"]:
+        assert (folder / name).stat().st_size > 0, name
+    assert "stylized facts:" in r.stdout
+    assert "Zhenbao Island clash" in (folder / "narrative.md").read_text()
+
+
+@pytest.mark.parametrize(
+    "override, key",
+    [
+        ("actors.USSR.weights.security=1.7", "actors.USSR.weights.security"),
+        ("actors.XX.weights.security=0.5", "actors.XX"),
+        ("events.zhenbao_clash.date=1975-01", "events.zhenbao_clash.date"),
+        ("events.zhenbao_clash.effects.0.actor=XX", "events.zhenbao_clash.effects.0.actor"),
+        ("scenario=no_such_scenario", "scenario"),
+        ("foo=1", "foo"),
+        ("mechanics.depth=9", "mechanics.depth"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(tmp_path, override, key):
+    out = tmp_path / "out"
+    r = cardplay("run", override, f"output.dir={out}", cwd=tmp_path)
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr
+    assert lines[0].startswith(f"config error: {key} = ")
+    assert "Traceback" not in r.stderr
+    assert not out.exists()
+
+
+def test_malformed_scenario_file(tmp_path):
+    bad = Path(__file__).parent.parent / "scenarios" / "zz_test_malformed.yaml"
+    bad.write_text("# @package _global_\nname: [unclosed\n")
+    try:
+        r = cardplay("run", "scenario=zz_test_malformed", f"output.dir={tmp_path / 'o'}", cwd=tmp_path)
+    finally:
+        bad.unlink()
+    assert r.returncode == 2
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "o").exists()
