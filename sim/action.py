@@ -44,7 +44,11 @@ SECRET = np.array([KINDS[k][1] for k in KIND_NAMES])
 # The replies a level-0 responder considers toward a mover: diplomatic signals.
 REPLY_KINDS = ("hold", "warm", "cool", "escalate", "negotiate", "leak_channel", "close_channel")
 
-ADD, SET, CAP, SCALE = 0, 1, 2, 3
+# How an entry's delta is computed from the current state x0 (cur = x0 at the entry):
+# ADD coef; SET coef - cur; CAP min(cur, coef) - cur; SCALE coef * x0[ref];
+# DEESC coef * max(-cur, 0) * (1 if ref < 0 else (1 + x0[ref]) / 2): de-escalation,
+# which shrinks as a hostile stance approaches neutral (and doubles with talks open).
+ADD, SET, CAP, SCALE, DEESC = 0, 1, 2, 3, 4
 LT, GT = 0, 1
 
 
@@ -105,11 +109,10 @@ class Menu:
                 e(c, S_ij, ADD, -s.escalation)
                 cond(c, S_ij, GT, -1.0)
                 cond(c, S_ij, LT, 0.0)  # one escalates against adversaries
-                c = add("negotiate", i, j)
-                e(c, S_ij, ADD, s.negotiation)
-                e(c, S_ji, ADD, 0.5 * s.negotiation)
-                e(c, S_ji, SCALE, 0.5 * s.negotiation, ix("talks", i, j))
-                cond(c, S_ij, LT, 1.0)
+                c = add("negotiate", i, j)  # conflict management: reduces hostility only
+                e(c, S_ij, DEESC, s.negotiation, -1)
+                e(c, S_ji, DEESC, s.negotiation, ix("talks", i, j))
+                cond(c, S_ij, LT, 0.0)
                 H_ij, H_ji = ix("channel", i, j), ix("channel", j, i)
                 L_ij, L_ji = ix("leaked", i, j), ix("leaked", j, i)
                 c = add("open_channel", i, j)  # i engages; the channel works as far as j does
@@ -212,10 +215,12 @@ class Menu:
         (for e < ``self.d_cnt[c]``).
         """
         cur = x0[self.e_idx]
+        ref = x0[self.e_ref]
+        factor = np.where(self.e_ref < 0, 1.0, 0.5 * (1.0 + ref))
         vals = np.select(
-            [self.e_mode == ADD, self.e_mode == SET, self.e_mode == CAP],
-            [self.e_coef, self.e_coef - cur, np.minimum(cur, self.e_coef) - cur],
-            self.e_coef * x0[self.e_ref],
+            [self.e_mode == ADD, self.e_mode == SET, self.e_mode == CAP, self.e_mode == SCALE],
+            [self.e_coef, self.e_coef - cur, np.minimum(cur, self.e_coef) - cur, self.e_coef * ref],
+            self.e_coef * np.maximum(-cur, 0.0) * factor,
         )
         D = np.zeros((self.size, self.width))
         D[self.e_cand, self.e_pos] = vals

@@ -140,8 +140,9 @@ def react(x, before, n, rho, beta, chw, P, Pb, S):
 
     Direct: i's stance moves ``rho`` of the way toward j's stance toward i.
     Triadic (the balance pressure, on changes only): i's stance toward j moves
-    by ``beta`` times the mean over third parties m of rel(i, m) before times the
-    change in rel(m, j) since ``before``: warming to my enemy cools me to you.
+    by ``beta`` times the mean over third parties m of the change since
+    ``before`` in rel(i, m) * rel(m, j): warming to my enemy cools me to you, and
+    falling out with m warms me to m's enemies.
     """
     for k in range(n):
         for l in range(n):
@@ -158,8 +159,8 @@ def react(x, before, n, rho, beta, chw, P, Pb, S):
             if beta > 0.0 and n >= 3:
                 acc = 0.0
                 for m in range(n):
-                    if m != k and m != l:
-                        acc += Pb[k, m] * (P[m, l] - Pb[m, l])
+                    if m != k and m != l:  # change of the balance product P_km * P_ml
+                        acc += P[k, m] * P[m, l] - Pb[k, m] * Pb[m, l]
                 v += beta * acc / (n - 2)
             x[k * n + l] = min(1.0, max(-1.0, v))
 

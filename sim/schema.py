@@ -280,12 +280,12 @@ class Mechanics(Strict):
     temperature: float = Field(0.005, gt=0.0, le=10.0)
     momentum: Unit = 0.15
     reciprocity: Unit = 0.15
-    balance_pressure: float = Field(1.0, ge=0.0, le=5.0)
+    balance_pressure: float = Field(1.25, ge=0.0, le=5.0)
     collusion: float = Field(1.0, ge=0.0, le=10.0)
     channel_weight: Unit = 0.5
     step: Unit = 0.1
     escalation: Unit = 0.25
-    negotiation: Unit = 0.08
+    negotiation: Unit = 0.15
     channel_step: Unit = 0.25
     trade_step: Unit = 0.1
     controls_step: Unit = 0.25

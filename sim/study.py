@@ -1,0 +1,419 @@
+"""Ensembles at scale: seeded replicates to one tidy table, a fan chart and provenance.
+
+``cardplay ensemble scenario=... runs=N`` runs N replicates of one configuration
+(seeds ``seed .. seed+N-1``, so replicate k can be rerun alone with
+``cardplay run seed=<seed+k>``) on worker processes, many replicates per worker
+(:func:`sim.ensemble.map_runs`), and writes one folder::
+
+    ensemble.parquet   one long (tidy) table, every run's series (or ensemble.csv)
+    facts.csv          each stylized fact's pass rate over the runs
+    figures/fan_chart.png   median, 50% and 90% bands of the key relations, events marked
+    config.yaml, provenance.json
+
+The table is fully long: one row per run, step, unit and variable, columns
+``run, seed, config_hash, kind, step, date, actor, target, faction, variable,
+value`` (:data:`LONG_COLUMNS`). ``kind`` is ``pair`` (ordered pair actor ->
+target: the variables of :meth:`sim.results.Results.pairs`), ``actor`` (utility,
+the five interests, capability) or ``faction`` (influence of ``faction`` within
+``actor``). Columns that do not apply are empty strings. Recognition is coded
+0 none, 1 unofficial, 2 formal; ``channel_public`` is 0/1; ``goldstein`` is
+left out (it is ``10 * relation``). :func:`ensemble_pairs` turns the table back
+into the wide pairs table (with ``run``) that the fan chart reads.
+
+The module also maps many *different* configurations (sample points of a
+sensitivity analysis or a calibration) over worker processes:
+:func:`with_values` sets dotted keys on a validated configuration and
+:func:`map_points` evaluates ``fn`` over points x seeds, chunked, in order.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.cli import checked_config, pop_option
+from sim.errors import ConfigError
+from sim.schema import RunConfig
+
+LONG_COLUMNS = [
+    "run",
+    "seed",
+    "config_hash",
+    "kind",
+    "step",
+    "date",
+    "actor",
+    "target",
+    "faction",
+    "variable",
+    "value",
+]
+RECOGNITION_CODES = {"none": 0.0, "unofficial": 1.0, "formal": 2.0}
+FORMATS = ("parquet", "csv")
+
+
+# --- the long table -------------------------------------------------------------------
+
+
+def _melt(df: pd.DataFrame, keys: Sequence[str], kind: str, skip: Sequence[str] = ()) -> dict:
+    """Columns of ``df`` other than ``keys`` stacked into (variable, value), row-major."""
+    values = [c for c in df.columns if c not in keys and c not in skip]
+    cols = []
+    for c in values:
+        s = df[c]
+        if c == "recognition":
+            s = s.map(RECOGNITION_CODES)
+        cols.append(s.to_numpy(dtype=float))
+    n, v = len(df), len(values)
+    out = {k: np.repeat(df[k].to_numpy(), v) for k in keys}
+    out["kind"] = np.full(n * v, kind, dtype=object)
+    out["variable"] = np.tile(np.array(values, dtype=object), n)
+    out["value"] = np.column_stack(cols).ravel() if cols else np.empty(0)
+    return out
+
+
+def long_table(res) -> pd.DataFrame:
+    """One run as the long table's rows (without run, seed and config_hash)."""
+    parts = [
+        _melt(res.pairs(), ["step", "date", "actor", "target"], "pair", skip=["goldstein"]),
+        _melt(res.actors(), ["step", "date", "actor"], "actor"),
+        _melt(res.factions(), ["step", "date", "actor", "faction"], "faction"),
+    ]
+    cols = LONG_COLUMNS[3:]
+    frames = []
+    for p in parts:
+        n = len(p["value"])
+        if not n:
+            continue
+        frames.append(
+            pd.DataFrame({c: p[c] if c in p else np.full(n, "", dtype=object) for c in cols})
+        )
+    out = pd.concat(frames, ignore_index=True)
+    out["step"] = out["step"].astype("int64")
+    return out
+
+
+def ensemble_record(res) -> tuple[pd.DataFrame, list[bool]]:
+    """A run's long rows and its stylized facts in scenario order (a picklable reducer)."""
+    from sim.facts import evaluate
+
+    return long_table(res), list(evaluate(res).values())
+
+
+def assemble(frames: Sequence[pd.DataFrame], seeds: Sequence[int], config_hash: str):
+    """Concatenate runs' long rows, adding run (0..N-1), seed and config_hash in front."""
+    sizes = [len(f) for f in frames]
+    out = pd.concat(frames, ignore_index=True)
+    out.insert(0, "config_hash", config_hash)
+    out.insert(0, "seed", np.repeat(np.asarray(seeds, dtype="int64"), sizes))
+    out.insert(0, "run", np.repeat(np.arange(len(frames), dtype="int64"), sizes))
+    return out[LONG_COLUMNS]
+
+
+def ensemble_pairs(table: pd.DataFrame) -> pd.DataFrame:
+    """The wide pairs table of an ensemble: run, step, date, actor, target and each pair variable.
+
+    This is what :func:`sim.plots.fan_chart_dataset` reads.
+    """
+    sub = table[table["kind"] == "pair"]
+    wide = sub.pivot_table(
+        index=["run", "step", "date", "actor", "target"],
+        columns="variable",
+        values="value",
+        sort=False,
+        observed=True,
+    )
+    wide.columns.name = None
+    return wide.reset_index()
+
+
+def events_table(cfg: RunConfig) -> pd.DataFrame:
+    """The scenario's events (as :meth:`sim.results.Results.events`), for event markers."""
+    rows = [
+        (eid, ev.date, ev.label, ev.citation, ev.enabled and ev.scale > 0, ev.kind)
+        for eid, ev in cfg.events.items()
+    ]
+    return pd.DataFrame(rows, columns=["event", "date", "label", "citation", "enabled", "kind"])
+
+
+# --- many configurations ------------------------------------------------------------------
+
+
+def _set(node, parts: list[str], value, key: str):
+    head = parts[0]
+    if isinstance(node, dict) and head not in node:
+        valid = ", ".join(sorted(node)) if node else "(none)"
+        raise ConfigError(key, value, f"not a configuration key; valid at this level: {valid}")
+    if not isinstance(node, dict):
+        raise ConfigError(key, value, "not a configuration key (a value has no sub-keys)")
+    if len(parts) == 1:
+        old = node[head]
+        if isinstance(old, bool):
+            value = bool(round(float(value)))
+        elif isinstance(old, int):
+            value = int(round(float(value)))
+        node[head] = value
+    else:
+        _set(node[head], parts[1:], value, key)
+
+
+def with_values(cfg: RunConfig, values: Mapping[str, object]) -> RunConfig:
+    """``cfg`` with dotted keys set (``mechanics.depth``, ``actors.USSR.factions.hawks.influence``).
+
+    The result is validated again (out-of-range values raise ConfigError). A key
+    holding an integer (``mechanics.depth``) takes the value rounded.
+    """
+    from sim.schema import validate
+
+    if not values:
+        return cfg
+    raw = cfg.model_dump(mode="python", by_alias=True)
+    for key, v in values.items():
+        _set(raw, key.split("."), v, key)
+    return validate(raw)
+
+
+def _points_chunk(cfg, names, rows, seed_list, fn) -> list:
+    from sim.ensemble import _single_threaded, replicate
+
+    _single_threaded()
+    out = []
+    for x in rows:
+        c = with_values(cfg, dict(zip(names, x, strict=True)))
+        out.append([replicate(c, s, fn) for s in seed_list])
+    return out
+
+
+def map_points(
+    config,
+    names: Sequence[str],
+    points: np.ndarray,
+    seed_list: Sequence[int],
+    fn: Callable,
+    n_jobs: int = 1,
+    chunks_per_job: int = 4,
+    progress: bool = False,
+    desc: str = "points",
+) -> list[list]:
+    """``fn(results)`` for each point (row of ``points``, values of ``names``) and seed.
+
+    Returns ``out[point][k]`` for seed ``seed_list[k]``, in order. Every point runs
+    on the same seeds (common random numbers). Workers take contiguous chunks of
+    points (many runs per process); results do not depend on ``n_jobs``.
+    """
+    from sim.core import as_config
+    from sim.ensemble import default_jobs
+
+    cfg = as_config(config)
+    names = list(names)
+    points = np.atleast_2d(np.asarray(points, dtype=float))
+    seed_list = list(seed_list)
+    if n_jobs == -1:
+        n_jobs = default_jobs()
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(points) * len(seed_list), desc=desc, unit="run")
+    out: list = []
+    if n_jobs <= 1 or len(points) < 2:
+        for x in points:
+            out.extend(_points_chunk(cfg, names, [x], seed_list, fn))
+            if bar is not None:
+                bar.update(len(seed_list))
+    else:
+        from joblib import Parallel, delayed
+
+        n_chunks = min(len(points), n_jobs * chunks_per_job)
+        bounds = np.linspace(0, len(points), n_chunks + 1).astype(int)
+        par = Parallel(n_jobs=n_jobs, backend="loky", return_as="generator")
+        gen = par(
+            delayed(_points_chunk)(cfg, names, points[a:b], seed_list, fn)
+            for a, b in zip(bounds[:-1], bounds[1:], strict=True)
+            if b > a
+        )
+        for part in gen:
+            out.extend(part)
+            if bar is not None:
+                bar.update(len(part) * len(seed_list))
+    if bar is not None:
+        bar.close()
+    return out
+
+
+# --- the ensemble command ---------------------------------------------------------------
+
+
+def boolean(text: str) -> bool:
+    """A command-line boolean (true/false, yes/no, 1/0)."""
+    t = str(text).strip().lower()
+    if t in ("true", "yes", "1", "on"):
+        return True
+    if t in ("false", "no", "0", "off"):
+        return False
+    raise ValueError(text)
+
+
+def text(value: str) -> str:
+    return str(value)
+
+
+def parse_pairs(spec: str, cfg: RunConfig) -> list[tuple[str, str]] | None:
+    """``"USSR-PRC,US-PRC"`` as [("USSR", "PRC"), ("US", "PRC")]; empty means all pairs."""
+    if not spec:
+        return None
+    ids = cfg.actor_ids
+    out = []
+    for item in spec.split(","):
+        a, sep, b = item.strip().partition("-")
+        if not sep or a not in ids or b not in ids or a == b:
+            raise ConfigError(
+                "pairs", spec, "comma-separated pairs of actors A-B; actors: " + ", ".join(ids)
+            )
+        out.append((a, b))
+    return out
+
+
+def parse_jobs(n: int) -> int:
+    if n == -1 or n >= 1:
+        return n
+    raise ConfigError("n_jobs", n, "a whole number >= 1, or -1 for all cores")
+
+
+def default_folder(cfg: RunConfig, kind: str, label: str) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    return Path(cfg.output.dir) / kind / cfg.name / f"{label}_{stamp}"
+
+
+def check_folder(out: Path, key: str = "out") -> None:
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ConfigError(key, str(out), "a new or empty folder")
+
+
+def run_ensemble(
+    cfg: RunConfig,
+    runs: int,
+    *,
+    n_jobs: int = -1,
+    progress: bool = False,
+) -> tuple[pd.DataFrame, list[str], np.ndarray]:
+    """Run ``runs`` seeded replicates: (long table, fact ids, facts array runs x facts)."""
+    from sim.ensemble import map_runs, seeds
+    from sim.provenance import config_hash
+
+    seed_list = seeds(cfg, runs)
+    recs = map_runs(cfg, seed_list, ensemble_record, n_jobs=n_jobs, progress=progress)
+    table = assemble([r[0] for r in recs], seed_list, config_hash(cfg))
+    ids = list(cfg.facts)
+    facts = np.array([r[1] for r in recs], dtype=bool).reshape(len(recs), len(ids))
+    return table, ids, facts
+
+
+def facts_rates(cfg: RunConfig, ids: list[str], facts: np.ndarray) -> pd.DataFrame:
+    rows = [
+        (fid, float(facts[:, k].mean()), len(facts), cfg.facts[fid].description, cfg.facts[fid].citation)
+        for k, fid in enumerate(ids)
+    ]
+    return pd.DataFrame(rows, columns=["fact", "pass_rate", "runs", "description", "citation"])
+
+
+def write_ensemble(
+    folder: Path,
+    cfg: RunConfig,
+    raw: dict,
+    table: pd.DataFrame,
+    ids: list[str],
+    facts: np.ndarray,
+    *,
+    fmt: str = "parquet",
+    figures: bool = True,
+    pairs_to_show: list[tuple[str, str]] | None = None,
+    extra: dict | None = None,
+) -> Path:
+    """Write an ensemble folder (all or nothing)."""
+    from sim.core import display_names
+    from sim.output import staged, write_json, write_tables, write_yaml
+    from sim.provenance import record
+
+    with staged(folder) as stage:
+        write_tables({"ensemble": table}, stage, [fmt])
+        facts_rates(cfg, ids, facts).to_csv(
+            stage / "facts.csv", index=False, float_format="%.10g", lineterminator="\n"
+        )
+        write_yaml(raw, stage / "config.yaml")
+        runs = int(table["run"].max()) + 1 if len(table) else 0
+        prov = record(
+            cfg,
+            runs=runs,
+            seeds=[cfg.seed, cfg.seed + runs - 1],
+            table=f"ensemble.{fmt}",
+            layout="long: " + ", ".join(LONG_COLUMNS),
+            **(extra or {}),
+        )
+        write_json(prov, stage / "provenance.json")
+        if figures:
+            from sim.plots import SAVE_DPI, fan_chart_panels
+
+            (stage / "figures").mkdir()
+            fig = fan_chart_panels(
+                ensemble_pairs(table), events_table(cfg), display_names(cfg), pairs_to_show
+            )
+            fig.savefig(
+                stage / "figures" / "fan_chart.png",
+                dpi=SAVE_DPI,
+                bbox_inches="tight",
+                facecolor="white",
+            )
+    return Path(folder)
+
+
+def cmd_ensemble(args: list[str]) -> int:
+    """``cardplay ensemble [runs=100] [n_jobs=-1] [format=parquet|csv] [out=DIR]
+    [pairs=A-B,...] [figures=true] [overrides]``."""
+    from sim.ensemble import default_jobs
+
+    overrides = list(args)
+    runs = pop_option(overrides, "runs", 100)
+    n_jobs = parse_jobs(pop_option(overrides, "n_jobs", -1))
+    fmt = pop_option(overrides, "format", "parquet", text)
+    out = pop_option(overrides, "out", "", text)
+    pairs_spec = pop_option(overrides, "pairs", "", text)
+    figures = pop_option(overrides, "figures", True, boolean)
+    if runs < 1:
+        raise ConfigError("runs", runs, "a whole number >= 1")
+    if fmt not in FORMATS:
+        raise ConfigError("format", fmt, "parquet or csv")
+    raw, cfg = checked_config(overrides)
+    pairs_to_show = parse_pairs(pairs_spec, cfg)
+    folder = Path(out) if out else default_folder(cfg, "ensembles", f"runs{runs}_seed{cfg.seed}")
+    check_folder(folder)
+    jobs = default_jobs() if n_jobs == -1 else n_jobs
+    t0 = time.perf_counter()
+    table, ids, facts = run_ensemble(cfg, runs, n_jobs=jobs, progress=True)
+    elapsed = time.perf_counter() - t0
+    write_ensemble(
+        folder,
+        cfg,
+        raw,
+        table,
+        ids,
+        facts,
+        fmt=fmt,
+        figures=figures,
+        pairs_to_show=pairs_to_show,
+        extra={"n_jobs": jobs},
+    )
+    print(
+        f"{cfg.title or cfg.name}: {runs} runs (seeds {cfg.seed}..{cfg.seed + runs - 1}) "
+        f"on {jobs} process{'es' if jobs > 1 else ''} in {elapsed:.1f} s "
+        f"({runs / elapsed:.1f} runs/s) -> {folder}"
+    )
+    print(f"  table: ensemble.{fmt}, {len(table):,} rows ({', '.join(LONG_COLUMNS)})")
+    for k, fid in enumerate(ids):
+        print(f"  {facts[:, k].mean():6.1%}  {fid}")
+    return 0
