@@ -6,7 +6,7 @@ from itertools import combinations
 
 import pandas as pd
 import pytest
-from synthetic_tables import make_events, make_factions, make_log, make_pairs, make_triangles
+from tests.synthetic_tables import make_events, make_factions, make_log, make_pairs, make_triangles
 
 from sim.narrative import narrate, narrative_text
 

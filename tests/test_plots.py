@@ -17,7 +17,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from synthetic_tables import (  # noqa: E402
+from tests.synthetic_tables import (  # noqa: E402
     FOUR,
     INTERESTS,
     make_actors,
