@@ -52,30 +52,25 @@ def reply_sets(menu: Menu, avail: np.ndarray) -> tuple[np.ndarray, np.ndarray, n
     """Reply templates per mover i: every other actor j's available replies toward i.
 
     Returns padded arrays (n, width): candidate rows (-1 = padding), the
-    responder of each row (rows of one responder are contiguous), and the
-    number of valid rows per mover.
+    responder of each row (rows of one responder are contiguous, as the menu
+    lists candidates actor by actor), and the number of valid rows per mover.
     """
     n = menu.layout.n
-    per_mover = []
-    for i in range(n):
-        rows, who = [], []
-        for j in range(n):
-            if j == i:
-                continue
-            mine = menu.by_actor[j]
-            mine = mine[avail[mine] & _REPLY[menu.kind_arr[mine]]]
-            keep = mine[(menu.kind_arr[mine] == 0) | (menu.target_arr[mine] == i)]
-            rows.append(keep)
-            who.append(np.full(len(keep), j))
-        per_mover.append((np.concatenate(rows), np.concatenate(who)))
-    width = max(1, max(len(r) for r, _ in per_mover))
+    movers = np.arange(n)[:, None]
+    ok = (
+        avail[None, :]
+        & _REPLY[menu.kind_arr][None, :]
+        & (menu.actor_arr[None, :] != movers)
+        & ((menu.kind_arr[None, :] == 0) | (menu.target_arr[None, :] == movers))
+    )
+    count = ok.sum(1).astype(np.int64)
+    width = max(1, int(count.max()))
     R = np.full((n, width), -1, dtype=np.int64)
     J = np.full((n, width), -1, dtype=np.int64)
-    count = np.zeros(n, dtype=np.int64)
-    for i, (r, w) in enumerate(per_mover):
-        R[i, : len(r)] = r
-        J[i, : len(r)] = w
-        count[i] = len(r)
+    for i in range(n):
+        rows = np.flatnonzero(ok[i])
+        R[i, : len(rows)] = rows
+        J[i, : len(rows)] = menu.actor_arr[rows]
     return R, J, count
 
 

@@ -136,9 +136,17 @@ def public(x, n, chw, P):
 
 @njit(cache=True)
 def react(x, before, n, rho, beta, chw, P, Pb, S):
+    """Reciprocity and triadic reciprocity on ``x`` in place, relative to ``before``."""
+    public(before, n, chw, Pb)
+    react_from(x, n, rho, beta, chw, P, Pb, S)
+
+
+@njit(cache=True)
+def react_from(x, n, rho, beta, chw, P, Pb, S):
     """Reciprocity and triadic reciprocity on the stance block of ``x``, in place.
 
-    Direct: i's stance moves ``rho`` of the way toward j's stance toward i.
+    ``Pb`` holds the public relation before the change. Direct: i's stance moves
+    ``rho`` of the way toward j's stance toward i.
     Triadic (the balance pressure, on changes only): i's stance toward j moves
     by ``beta`` times the mean over third parties m of the change since
     ``before`` in rel(i, m) * rel(m, j): warming to my enemy cools me to you, and
@@ -149,7 +157,6 @@ def react(x, before, n, rho, beta, chw, P, Pb, S):
             S[k, l] = x[k * n + l]
     if beta > 0.0 and n >= 3:
         public(x, n, chw, P)
-        public(before, n, chw, Pb)
     for k in range(n):
         for l in range(n):
             if k == l:
@@ -193,6 +200,33 @@ def utility_of(x, o, n, f, ctx, W, u5):
 
 
 @njit(cache=True)
+def leaf_value(base, mover, c, n, f, ctx, menu, work):
+    """Depth-0 value: the move applied in place to ``base``, scored, and undone.
+
+    Only the move's entries and the stance block change, so only they are
+    saved and restored (no copy of the whole state).
+    """
+    d_idx, d_val, d_cnt, lo, hi, R, J, count = menu
+    scratch, acc, probs, W, P, Pb, S, u5 = work
+    nn = n * n
+    keep = scratch[0]
+    k = d_cnt[c]
+    for e in range(k):
+        keep[nn + e] = base[d_idx[c, e]]
+    for i in range(nn):
+        keep[i] = base[i]
+    public(base, n, f[1], Pb)  # the public relation before the move
+    apply_move(base, c, d_idx, d_val, d_cnt, lo, hi, 1.0)
+    react_from(base, n, f[4], f[5], f[1], P, Pb, S)
+    v = utility_of(base, mover, n, f, ctx, W, u5)
+    for i in range(nn):
+        base[i] = keep[i]
+    for e in range(k - 1, -1, -1):
+        base[d_idx[c, e]] = keep[nn + e]
+    return v
+
+
+@njit(cache=True)
 def value_of(base, mover, c, depth, n, f, ctx, menu, work):
     """Value to ``mover`` of candidate ``c`` played in ``base``, anticipating replies.
 
@@ -202,6 +236,8 @@ def value_of(base, mover, c, depth, n, f, ctx, menu, work):
     """
     d_idx, d_val, d_cnt, lo, hi, R, J, count = menu
     scratch, acc, probs, W, P, Pb, S, u5 = work
+    if depth == 0:
+        return leaf_value(base, mover, c, n, f, ctx, menu, work)
     X = scratch[depth]
     X[:] = base
     apply_move(X, c, d_idx, d_val, d_cnt, lo, hi, 1.0)
