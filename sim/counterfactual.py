@@ -158,18 +158,22 @@ def outcome_from_mapping(data: dict, key: str, default_name: str) -> Outcome:
 
 def parse_outcome(text: str, k: int) -> Outcome:
     """An outcome from the command line: ``[name:]key=value,...`` or a YAML mapping."""
-    key = f"outcome.{k}"
+    name = f"outcome{k}"
     text = text.strip()
     if text.startswith("{"):
         try:
             data = yaml.safe_load(text)
         except yaml.YAMLError:
-            raise ConfigError(key, text, "a YAML mapping such as {var: stance, ...}") from None
-        return outcome_from_mapping(data, key, f"outcome{k}")
-    name = f"outcome{k}"
+            raise ConfigError(
+                "outcome", text, "a YAML mapping such as {var: stance, ...}"
+            ) from None
+        if isinstance(data, dict) and "name" in data:
+            name = str(data["name"])
+        return outcome_from_mapping(data, f"outcome.{name}", name)
     head, sep, rest = text.partition(":")
     if sep and "=" not in head:
         name, text = head.strip(), rest
+    key = f"outcome.{name}"
     data: dict = {}
     for part in [p for p in text.split(",") if p.strip()]:
         field, eq, value = part.partition("=")

@@ -126,13 +126,33 @@ def departure_dataset(res, base: dict) -> pd.DataFrame:
         q05, q50, q95 = np.quantile(e, [0.05, 0.5, 0.95], axis=0)
         for t in range(k):
             rows.append(
-                (a, b, f"{res.names[a]}–{res.names[b]}", t, res.dates[t], float(run[t]),
-                 float(alone[t]), float(q50[t]), float(q05[t]), float(q95[t]))
+                (
+                    a,
+                    b,
+                    f"{res.names[a]}–{res.names[b]}",
+                    t,
+                    res.dates[t],
+                    float(run[t]),
+                    float(alone[t]),
+                    float(q50[t]),
+                    float(q05[t]),
+                    float(q95[t]),
+                )
             )
     return pd.DataFrame(
         rows,
-        columns=["a", "b", "label", "step", "date", "run", "model_alone", "ensemble_median",
-                 "ensemble_q05", "ensemble_q95"],
+        columns=[
+            "a",
+            "b",
+            "label",
+            "step",
+            "date",
+            "run",
+            "model_alone",
+            "ensemble_median",
+            "ensemble_q05",
+            "ensemble_q95",
+        ],
     )
 
 
@@ -141,7 +161,7 @@ def departure_figure(data: pd.DataFrame, events: pd.DataFrame | None, runs: int)
     (dashed black), the ensemble median (dotted) and its 5-95% band (shaded)."""
     from matplotlib.figure import Figure
 
-    from sim.plots import _draw_events, _grid_shape, pair_styles, to_datetime
+    from sim.plots import _date_axis, _grid_shape, events_dataset, pair_styles, to_datetime
 
     pairs = list(dict.fromkeys(zip(data["a"], data["b"], strict=True)))
     styles = pair_styles(pairs)
@@ -157,25 +177,62 @@ def departure_figure(data: pd.DataFrame, events: pd.DataFrame | None, runs: int)
         x = to_datetime(sub["date"])
         st = styles[frozenset((a, b))]
         ax.axhline(0, color="0.8", linewidth=0.8, zorder=0)
-        ax.fill_between(x, sub["ensemble_q05"], sub["ensemble_q95"], color="0.55", alpha=0.22,
-                        linewidth=0, label=f"model alone, {runs} seeds: 5-95%")
-        ax.plot(x, sub["ensemble_median"], color="0.35", linestyle=(0, (1, 1.5)), linewidth=1.4,
-                label="model alone: median")
-        ax.plot(x, sub["model_alone"], color="black", linestyle="--", linewidth=1.3,
-                label="model alone: same seed")
-        ax.plot(x, sub["run"], color=st["color"], linestyle="-", linewidth=2.2, label="this run")
-        _draw_events(ax, events)
+        ax.fill_between(
+            x,
+            sub["ensemble_q05"],
+            sub["ensemble_q95"],
+            color="0.55",
+            alpha=0.22,
+            linewidth=0,
+            label=f"model alone, {runs} seeds: 5-95%",
+        )
+        ax.plot(
+            x,
+            sub["ensemble_median"],
+            color="0.35",
+            linestyle=(0, (1, 1.5)),
+            linewidth=1.4,
+            label="model alone: median",
+        )
+        ax.plot(
+            x,
+            sub["model_alone"],
+            color="black",
+            linestyle="--",
+            linewidth=1.3,
+            label="model alone: same seed",
+        )
+        ax.plot(
+            x,
+            sub["run"],
+            color=st["color"],
+            linestyle="-",
+            linewidth=2.2,
+            label="this run (pair colour)",
+        )
+        for x_ev in to_datetime(events_dataset(events)["date"]):  # events: lines only
+            ax.axvline(x_ev, color="0.45", linestyle=(0, (4, 3)), linewidth=0.8, zorder=1)
         ax.set_ylim(-10.5, 10.5)
         ax.set_title(sub["label"].iloc[0], fontsize="medium", loc="left")
         if i % ncols == 0:
             ax.set_ylabel("Goldstein -10..+10")
+        _date_axis(ax)
         ax.xaxis.set_tick_params(labelbottom=True, labelsize=8)
         ax.grid(axis="y", color="0.92", linewidth=0.6)
     handles, labels = axes[0].get_legend_handles_labels()
     keep = [(h, lbl) for h, lbl in zip(handles, labels, strict=True) if not lbl.startswith("_")]
-    fig.legend([h for h, _ in keep], [lbl for _, lbl in keep], loc="outside lower center",
-               ncols=4, frameon=False, fontsize="small")
-    fig.suptitle("This run against the model playing alone (same seed, and an ensemble)")
+    fig.legend(
+        [h for h, _ in keep],
+        [lbl for _, lbl in keep],
+        loc="outside lower center",
+        ncols=4,
+        frameon=False,
+        fontsize="small",
+    )
+    fig.suptitle(
+        "This run against the model playing alone (same seed, and an ensemble); "
+        "dashed verticals: events"
+    )
     return fig
 
 
@@ -193,8 +250,14 @@ def _story(res, tables: dict) -> list[dict]:
             for e, lbl in zip(events["event"], events["label"], strict=True)
         ]
     )
-    lines = narrate(tables["pairs"], tables["log"], tables["triangles"], events, res.names,
-                    factions=tables["factions"])
+    lines = narrate(
+        tables["pairs"],
+        tables["log"],
+        tables["triangles"],
+        events,
+        res.names,
+        factions=tables["factions"],
+    )
     months: dict[str, list[str]] = {}
     for line in lines:
         date, _, text = line.partition(": ")
@@ -333,16 +396,37 @@ def _timeline(res, records: list[dict], base: dict) -> list[dict]:
     return rows
 
 
+def _last_month_needed(check, window_end: str) -> int:
+    """The latest month a stylized fact's check reads (open periods run to the window's end)."""
+    from sim.schema import AllOf, AnyOf, Series
+
+    if isinstance(check, AllOf | AnyOf):
+        parts = check.all if isinstance(check, AllOf) else check.any
+        return max(_last_month_needed(c, window_end) for c in parts)
+    months = []
+    for side in (check.left, check.right):
+        if not isinstance(side, Series):
+            continue
+        if side.stat == "at":
+            months.append(parse_month(side.date))
+        elif side.stat == "first":
+            months.append(parse_month(side.start) if side.start else 0)
+        else:
+            months.append(parse_month(side.end or window_end))
+    return max(months, default=0)
+
+
 def _facts(res, base: dict) -> list[dict]:
     from sim.facts import holds
 
     same = base["same_seed"]
+    last = parse_month(res.dates[-1])
     out = []
     for fid, f in res.cfg.facts.items():
-        try:
-            mine = holds(res, f.check)
-        except (ValueError, IndexError):
+        if _last_month_needed(f.check, res.cfg.window.end) > last:
             mine = None  # the game ended before the fact's months
+        else:
+            mine = holds(res, f.check)
         alone = holds(same, f.check)
         rate = base["fact_rates"].get(fid)
         if mine is None:
@@ -439,38 +523,68 @@ def _departures(res, records: list[dict], base: dict, story: list[dict]) -> dict
     control = []
     for r in records:
         t = r["type"]
-        date = r.get("date") or (res.cfg and _date_of(res, r.get("step")))
+        date = r.get("date") or _date_of(res, r.get("step"))
         if t == "inject":
             spec = r["spec"]
-            control.append({"date": r["date"], "what": f"inject: {spec['label']}",
-                            "detail": spec.get("narrative", "")})
+            control.append(
+                {
+                    "date": r["date"],
+                    "what": f"inject: {spec['label']}",
+                    "detail": spec.get("narrative", ""),
+                }
+            )
         elif t == "weights":
             w = ", ".join(f"{k} {v:.2f}" for k, v in r["weights"].items())
-            control.append({"date": date, "what": f"weights of {names.get(r['actor'], r['actor'])}",
-                            "detail": w})
+            control.append(
+                {
+                    "date": date,
+                    "what": f"weights of {names.get(r['actor'], r['actor'])}",
+                    "detail": w,
+                }
+            )
         elif t == "influence":
-            control.append({"date": date,
-                            "what": f"faction influence in {names.get(r['actor'], r['actor'])}",
-                            "detail": f"{r['faction']} set to {r['value']:.2f}"})
+            control.append(
+                {
+                    "date": date,
+                    "what": f"faction influence in {names.get(r['actor'], r['actor'])}",
+                    "detail": f"{r['faction']} set to {r['value']:.2f}",
+                }
+            )
         elif t == "temperature":
-            control.append({"date": date, "what": "decision noise (temperature)",
-                            "detail": f"set to {r['value']:g}"})
+            control.append(
+                {
+                    "date": date,
+                    "what": "decision noise (temperature)",
+                    "detail": f"set to {r['value']:g}",
+                }
+            )
         elif t == "end" and r.get("reason") == "instructor":
             control.append({"date": date, "what": "game ended by the instructor", "detail": ""})
         elif t == "deadline":
             late = ", ".join(names.get(a, a) for a in r.get("late", []))
-            control.append({"date": date, "what": "turn deadline passed",
-                            "detail": f"the model played for {late}"})
-    return {"team_moves": team, "against_advice": against[:12], "relations": diverge,
-            "control": control}
+            control.append(
+                {
+                    "date": date,
+                    "what": "turn deadline passed",
+                    "detail": f"the model played for {late}",
+                }
+            )
+    return {
+        "team_moves": team,
+        "against_advice": against[:12],
+        "relations": diverge,
+        "control": control,
+    }
 
 
 def _date_of(res, step) -> str:
+    """The date of a step of the scenario's window ('' if none)."""
+    from sim.calendar import step_dates
+
     if step is None:
         return ""
-    dates = res.cfg and __import__("sim.calendar", fromlist=["step_dates"]).step_dates(
-        res.cfg.window.start, res.cfg.window.end, res.cfg.window.step_months
-    )
+    w = res.cfg.window
+    dates = step_dates(w.start, w.end, w.step_months)
     return dates[int(step)] if 0 <= int(step) < len(dates) else ""
 
 
@@ -488,7 +602,7 @@ def _moves(tables: dict, actor: str | None = None, action: str | None = None) ->
 
 
 def _questions(res, tables: dict) -> list[dict]:
-    from sim.classroom.record import SOURCES, claims_for, cite
+    from sim.classroom.record import SOURCES, cite, claims_for
     from sim.dynamics import working_channel
     from sim.interest import INTEREST_NAMES
     from sim.model import affinity
@@ -497,13 +611,11 @@ def _questions(res, tables: dict) -> list[dict]:
     names = res.names
     ids = res.ids
     ix = {a: i for i, a in enumerate(ids)}
-    first, last = res.dates[0], res.dates[-1]
     N = names.get
     out = []
     for c in claims_for(cfg.window.start, cfg.window.end, ids):
         obs, q = "", ""
         if c.number == 1:
-            w = res.interests  # (T, n, 5)
             like, unlike = [], []
             for a, b in _pairs(ids):
                 aff = affinity(cfg.actors[a].regime, cfg.actors[b].regime)
@@ -512,19 +624,17 @@ def _questions(res, tables: dict) -> list[dict]:
                     like.append(f"{N(a)}–{N(b)} ({_g(r)})")
                 if aff < 0 and r > 1:
                     unlike.append(f"{N(a)}–{N(b)} ({_g(r)})")
-            k = INTEREST_NAMES.index("ideology")
-            share = [
-                f"{N(a)} {cfg.actors[a].weights.ideology:.2f}" for a in ids
-            ]
+            share = [f"{N(a)} {cfg.actors[a].weights.ideology:.2f}" for a in ids]
             obs = "Ideology weights: " + ", ".join(share) + ". "
             if like:
                 obs += "Like regimes ending at odds: " + ", ".join(like) + ". "
             if unlike:
                 obs += "Unlike regimes ending on good terms: " + ", ".join(unlike) + ". "
-            del w, k
-            q = ("Pick one turning point of your run. Which interest drove it: security, "
-                 "leverage, economy, sovereignty or ideology? Would doubling the ideology "
-                 "weights have changed it?")
+            q = (
+                "Pick one turning point of your run. Which interest drove it: security, "
+                "leverage, economy, sovereignty or ideology? Would doubling the ideology "
+                "weights have changed it?"
+            )
         elif c.number == 2:
             cap = res.capability.mean(0)
             order = [ids[i] for i in np.argsort(cap)]
@@ -539,9 +649,11 @@ def _questions(res, tables: dict) -> list[dict]:
                     )
                     parts.append(f"{N(s)}: leverage {lev[0]:+.2f} to {lev[-1]:+.2f} ({rels})")
                 obs = "; ".join(parts) + "."
-                q = (f"Did {N(small[0])} or {N(small[1])} gain room by playing {N(big[0])} "
-                     f"and {N(big[1])} against each other? Which moves did it, and what did "
-                     "the stronger powers do in reply?")
+                q = (
+                    f"Did {N(small[0])} or {N(small[1])} gain room by playing {N(big[0])} "
+                    f"and {N(big[1])} against each other? Which moves did it, and what did "
+                    "the stronger powers do in reply?"
+                )
             else:
                 q = "Did the weaker actors gain room by playing the stronger ones off?"
         elif c.number == 3 and _has(res, "USSR", "ROC", "PRC"):
@@ -549,13 +661,17 @@ def _questions(res, tables: dict) -> list[dict]:
             peak = int(np.argmax(ch))
             low = int(np.argmin(_rel(res, "USSR", "PRC")))
             talks = _talks_date(res, "USSR", "PRC")
-            obs = (f"The USSR–ROC secret channel peaked at {ch[peak]:.2f} in {res.dates[peak]} "
-                   f"and ended at {ch[-1]:.2f}; the USSR–PRC relation hit its low "
-                   f"({_g(_rel(res, 'USSR', 'PRC')[low])}) in {res.dates[low]}")
+            obs = (
+                f"The USSR–ROC secret channel peaked at {ch[peak]:.2f} in {res.dates[peak]} "
+                f"and ended at {ch[-1]:.2f}; the USSR–PRC relation hit its low "
+                f"({_g(_rel(res, 'USSR', 'PRC')[low])}) in {res.dates[low]}"
+            )
             obs += f"; talks opened in {talks}." if talks else "; no talks opened in the run."
-            q = ("Did the secret Soviet channel to Taipei rise with the Sino-Soviet conflict and "
-                 "close once talks began? If your run differs, which moves or injects kept the "
-                 "channel alive or shut it early?")
+            q = (
+                "Did the secret Soviet channel to Taipei rise with the Sino-Soviet conflict and "
+                "close once talks began? If your run differs, which moves or injects kept the "
+                "channel alive or shut it early?"
+            )
         elif c.number == 4 and _has(res, "US", "PRC"):
             leaks = _moves(tables, action="leak_channel")
             leaks = leaks[leaks["actor"].isin([a for a in ("USSR", "ROC") if a in ids])]
@@ -563,51 +679,77 @@ def _questions(res, tables: dict) -> list[dict]:
             if len(leaks):
                 d0 = str(leaks["date"].iloc[0])
                 k0 = _step(res, d0)
-                obs = (f"{len(leaks)} leak(s) by {', '.join(N(a) for a in dict.fromkeys(leaks['actor']))}"
-                       f", the first in {d0}; US–PRC went from {_g(r[k0])} then to {_g(r[-1])} "
-                       "at the end.")
+                who = ", ".join(N(a) for a in dict.fromkeys(leaks["actor"]))
+                obs = (
+                    f"{len(leaks)} leak(s) by {who}, the first in {d0}; US–PRC stood at "
+                    f"{_g(r[k0])} then and {_g(r[-1])} at the end (it began at {_g(r[0])})."
+                )
             else:
                 obs = f"No channel was leaked; US–PRC went from {_g(r[0])} to {_g(r[-1])}."
-            q = ("When a secret channel was leaked (or could have been), who was the message "
-                 "for, and did it pay? Did it pull the US and PRC closer instead?")
+            q = (
+                "When a secret channel was leaked (or could have been), who was the message "
+                "for, and did it pay? Did it pull the US and PRC closer instead?"
+            )
         elif c.number == 5 and _has(res, "USSR", "PRC", "ROC"):
             n1 = len(_moves(tables, "USSR", "reaffirm_one_china"))
             S = res.block("stance")
-            obs = (f"The USSR reaffirmed One China {n1} time(s); its stance toward the ROC went "
-                   f"from {S[0, ix['USSR'], ix['ROC']]:+.2f} to {S[-1, ix['USSR'], ix['ROC']]:+.2f}"
-                   f", USSR–PRC from {_g(_rel(res, 'USSR', 'PRC')[0])} to "
-                   f"{_g(_rel(res, 'USSR', 'PRC')[-1])}.")
-            q = ("What did Moscow stand to gain from Taipei, and what from Beijing, in your run? "
-                 "At what point, if any, did mending fences with Beijing pay better?")
+            obs = (
+                f"The USSR reaffirmed One China {n1} time(s); its stance toward the ROC went "
+                f"from {S[0, ix['USSR'], ix['ROC']]:+.2f} to {S[-1, ix['USSR'], ix['ROC']]:+.2f}"
+                f", USSR–PRC from {_g(_rel(res, 'USSR', 'PRC')[0])} to "
+                f"{_g(_rel(res, 'USSR', 'PRC')[-1])}."
+            )
+            q = (
+                "What did Moscow stand to gain from Taipei, and what from Beijing, in your run? "
+                "At what point, if any, did mending fences with Beijing pay better?"
+            )
         elif c.number == 6 and _has(res, "US", "PRC", "USSR"):
             us_moves = _moves(tables, "US")
-            toward = us_moves[(us_moves["target"] == "PRC") & us_moves["action"].isin(
-                ["warm", "negotiate", "open_channel", "expand_trade", "ease_controls"])]
+            toward = us_moves[
+                (us_moves["target"] == "PRC")
+                & us_moves["action"].isin(
+                    ["warm", "negotiate", "open_channel", "expand_trade", "ease_controls"]
+                )
+            ]
             sec = res.interests[:, ix["PRC"], INTEREST_NAMES.index("security")]
-            obs = (f"The US made {len(toward)} friendly move(s) toward the PRC; US–PRC went from "
-                   f"{_g(_rel(res, 'US', 'PRC')[0])} to {_g(_rel(res, 'US', 'PRC')[-1])}; the "
-                   f"PRC's security interest from {sec[0]:+.2f} to {sec[-1]:+.2f}.")
-            q = ("Was the PRC's move toward (or away from) the US driven by US moves or by its "
-                 "fear of the USSR? What would have happened had the US simply held?")
+            obs = (
+                f"The US made {len(toward)} friendly move(s) toward the PRC; US–PRC went from "
+                f"{_g(_rel(res, 'US', 'PRC')[0])} to {_g(_rel(res, 'US', 'PRC')[-1])}; the "
+                f"PRC's security interest from {sec[0]:+.2f} to {sec[-1]:+.2f}."
+            )
+            q = (
+                "Was the PRC's move toward (or away from) the US driven by US moves or by its "
+                "fear of the USSR? What would have happened had the US simply held?"
+            )
         elif c.number == 7 and _has(res, "USSR", "ROC"):
             T = res.block("trade")[:, ix["USSR"], ix["ROC"]]
             S = res.block("stance")[:, ix["USSR"], ix["ROC"]]
-            obs = (f"{N('USSR')}–{N('ROC')} trade from {T[0]:.0f} to {T[-1]:.0f} US$ m; "
-                   f"{N('USSR')}'s stance toward the ROC from {S[0]:+.2f} to {S[-1]:+.2f}.")
-            q = (f"Where did {N('USSR')}'s economic interest in Taipei end and its need for "
-                 "Beijing begin? Did ties deepen anywhere without crossing the One China line?")
+            obs = (
+                f"{N('USSR')}–{N('ROC')} trade from {T[0]:.0f} to {T[-1]:.0f} US$ m; "
+                f"{N('USSR')}'s stance toward the ROC from {S[0]:+.2f} to {S[-1]:+.2f}."
+            )
+            q = (
+                f"Where did {N('USSR')}'s economic interest in Taipei end and its need for "
+                "Beijing begin? Did ties deepen anywhere without crossing the One China line?"
+            )
         elif c.number == 8 and _has(res, "USSR", "ROC"):
             X = res.block("controls")[:, ix["ROC"], ix["USSR"]]
             T = res.block("trade")[:, ix["USSR"], ix["ROC"]]
             Ind = res.block("indirect")[:, ix["USSR"], ix["ROC"]]
             share = Ind[-1] / max(T[-1] + Ind[-1], 1e-9)
-            obs = (f"ROC export controls on {N('USSR')} ended at {X[-1]:.2f}; "
-                   f"{share:.0%} of their trade ran through third countries at the end.")
-            q = ("How much did the sanctions in your run bite, given the third-country routes? "
-                 "What would stronger enforcement have changed, and for whom?")
+            obs = (
+                f"ROC export controls on {N('USSR')} ended at {X[-1]:.2f}; "
+                f"{share:.0%} of their trade ran through third countries at the end."
+            )
+            q = (
+                "How much did the sanctions in your run bite, given the third-country routes? "
+                "What would stronger enforcement have changed, and for whom?"
+            )
         else:
-            q = "How does your run bear on this claim? Point to the months that support or " \
+            q = (
+                "How does your run bear on this claim? Point to the months that support or "
                 "contradict it."
+            )
         out.append(
             {
                 "claim": c.number,
@@ -618,7 +760,6 @@ def _questions(res, tables: dict) -> list[dict]:
                 "question": q,
             }
         )
-    del first, last
     return out
 
 
@@ -628,8 +769,11 @@ def _talks_date(res, a: str, b: str) -> str | None:
     for t, eid in res.fired:
         ev = res.event_specs[eid]
         for eff in ev.effects:
-            if isinstance(eff, Talks) and eff.open and {a, b} <= set(eff.actors) and t < len(
-                res.dates
+            if (
+                isinstance(eff, Talks)
+                and eff.open
+                and {a, b} <= set(eff.actors)
+                and t < len(res.dates)
             ):
                 return res.dates[t]
     return None
@@ -639,8 +783,12 @@ def _talks_date(res, a: str, b: str) -> str | None:
 
 
 def debrief_data(
-    results, records: list[dict] | None = None, *, baseline_runs: int = 20,
-    source: str = "", figures: bool = True,
+    results,
+    records: list[dict] | None = None,
+    *,
+    baseline_runs: int = 20,
+    source: str = "",
+    figures: bool = True,
 ) -> dict:
     """Everything the debrief report shows, as plain data.
 
@@ -653,7 +801,6 @@ def debrief_data(
     cfg = res.cfg
     game = _game_records(records)
     tables = res.tables()
-    tables["events"] = tables["events"]
     base = baseline(cfg, baseline_runs)
     story = _story(res, tables)
     opening = game[0] if game else {}
@@ -673,12 +820,12 @@ def debrief_data(
         "span": [res.dates[0], res.dates[-1]],
         "steps": len(res.dates),
         "complete": res.dates[-1] == cfg.window.end,
-        "source": source or (f"classroom session {opening.get('session')}" if game else "model run"),
+        "source": source
+        or (f"classroom session {opening.get('session')}" if game else "model run"),
         "session": opening.get("session"),
         "opened": opening.get("time"),
         "seats": [
-            {"actor": a, "name": res.names.get(a, a), "team_moves": played.get(a, 0)}
-            for a in seats
+            {"actor": a, "name": res.names.get(a, a), "team_moves": played.get(a, 0)} for a in seats
         ],
         "ended": (ended or {}).get("reason"),
         "config_hash": config_hash(cfg, with_seed=True),
@@ -737,22 +884,28 @@ def debrief_html(data: dict) -> str:
     out: list[str] = []
     w = out.append
     w("<!doctype html><html lang='en'><head><meta charset='utf-8'>")
-    w("<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; "
-      "img-src data:; style-src 'unsafe-inline'\">")
+    w(
+        "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; "
+        "img-src data:; style-src 'unsafe-inline'\">"
+    )
     w("<meta name='viewport' content='width=device-width, initial-scale=1'>")
     w(f"<title>Debrief: {_e(m['title'])}</title><style>{_CSS}</style></head><body>")
     w(f"<h1>Debrief: {_e(m['title'])}</h1>")
     seats = ", ".join(f"{s['name']} ({s['team_moves']} team moves)" for s in m["seats"])
-    w(f"<p class='sub'>{_e(m['source'])} · scenario <b>{_e(m['scenario'])}</b> · seed "
-      f"{_e(m['seed'])} · {_e(m['span'][0])} to {_e(m['span'][1])} ({m['steps']} months"
-      f"{'' if m['complete'] else ', ended before the window closed'})"
-      + (f" · team seats: {_e(seats)}" if seats else " · no team seats: the model played all")
-      + "</p>")
+    w(
+        f"<p class='sub'>{_e(m['source'])} · scenario <b>{_e(m['scenario'])}</b> · seed "
+        f"{_e(m['seed'])} · {_e(m['span'][0])} to {_e(m['span'][1])} ({m['steps']} months"
+        f"{'' if m['complete'] else ', ended before the window closed'})"
+        + (f" · team seats: {_e(seats)}" if seats else " · no team seats: the model played all")
+        + "</p>"
+    )
     if m.get("description"):
         w(f"<p>{_e(m['description'])}</p>")
-    w("<nav class='small'>Contents: <a href='#story'>story</a> · <a href='#figures'>figures</a> · "
-      "<a href='#timeline'>against the record</a> · <a href='#departures'>where the class "
-      "departed</a> · <a href='#questions'>discussion questions</a></nav>")
+    w(
+        "<nav class='small'>Contents: <a href='#story'>story</a> · <a href='#figures'>figures</a> · "
+        "<a href='#timeline'>against the record</a> · <a href='#departures'>where the class "
+        "departed</a> · <a href='#questions'>discussion questions</a></nav>"
+    )
 
     w("<h2 id='story'>The story of the run</h2>")
     if not data["story"]:
@@ -765,74 +918,101 @@ def debrief_html(data: dict) -> str:
         f = data["figures"].get(key)
         if not f:
             continue
-        w(f"<figure id='fig-{key}'><img alt='{_e(f['title'])}' "
-          f"src='data:image/png;base64,{f['png']}'><figcaption><b>{_e(f['title'])}.</b> "
-          f"{_e(f['caption'])}</figcaption></figure>")
+        w(
+            f"<figure id='fig-{key}'><img alt='{_e(f['title'])}' "
+            f"src='data:image/png;base64,{f['png']}'><figcaption><b>{_e(f['title'])}.</b> "
+            f"{_e(f['caption'])}</figcaption></figure>"
+        )
 
     w("<h2 id='timeline'>The run against the historical record</h2>")
-    w("<p class='small'>The record's dated events (restated, with their sources), the scenario's "
-      "scripted shocks and the class's injects. Where an entry falls within the run, the relations "
-      "of the actors it concerns are given at that month (Goldstein scale), with the model playing "
-      "alone on the same seed in brackets.</p>")
+    w(
+        "<p class='small'>The record's dated events (restated, with their sources), the scenario's "
+        "scripted shocks and the class's injects. Where an entry falls within the run, the relations "
+        "of the actors it concerns are given at that month (Goldstein scale), with the model playing "
+        "alone on the same seed in brackets.</p>"
+    )
     w("<table><tr><th>date</th><th>what</th><th>source</th><th>in this run</th></tr>")
     labels = {"record": "record", "scenario": "scenario event", "inject": "class inject"}
     for r in data["timeline"]:
-        w(f"<tr><td>{_e(r['date'])}</td><td><span class='tag {r['kind']}'>{labels[r['kind']]}"
-          f"</span>{_e(r['what'])}</td><td class='small'>{_e(r['source'])}</td>"
-          f"<td class='small'>{_e(r['status'])}{'<br>' if r['in_run'] else ''}"
-          f"{_e(r['in_run'])}</td></tr>")
+        w(
+            f"<tr><td>{_e(r['date'])}</td><td><span class='tag {r['kind']}'>{labels[r['kind']]}"
+            f"</span>{_e(r['what'])}</td><td class='small'>{_e(r['source'])}</td>"
+            f"<td class='small'>{_e(r['status'])}{'<br>' if r['in_run'] else ''}"
+            f"{_e(r['in_run'])}</td></tr>"
+        )
     w("</table>")
 
     d = data["departures"]
     w("<h2 id='departures'>Where the class departed, and what followed</h2>")
     w("<h3>Stylized facts: history, this run, the model alone</h3>")
-    w(f"<table><tr><th>what history shows</th><th>source</th><th>this run</th><th>model alone, "
-      f"same seed</th><th>model alone, {m['baseline_runs']} seeds</th><th>verdict</th></tr>")
+    w(
+        f"<table><tr><th>what history shows</th><th>source</th><th>this run</th><th>model alone, "
+        f"same seed</th><th>model alone, {m['baseline_runs']} seeds</th><th>verdict</th></tr>"
+    )
     for f in data["facts"]:
         rate = "" if f["ensemble_rate"] is None else f"{f['ensemble_rate']:.0%}"
-        w(f"<tr><td>{_e(f['description'])}</td><td class='small'>{_e(f['citation'])}</td>"
-          f"<td>{_yes(f['run'])}</td><td>{_yes(f['model_alone'])}</td><td>{rate}</td>"
-          f"<td class='small'>{_e(f['verdict'])}</td></tr>")
+        w(
+            f"<tr><td>{_e(f['description'])}</td><td class='small'>{_e(f['citation'])}</td>"
+            f"<td>{_yes(f['run'])}</td><td>{_yes(f['model_alone'])}</td><td>{rate}</td>"
+            f"<td class='small'>{_e(f['verdict'])}</td></tr>"
+        )
     w("</table>")
     w("<h3>Relations that left the model's path</h3>")
-    w(f"<table><tr><th>pair</th><th>first month ≥ {GAP} apart</th><th>largest gap</th><th>end: "
-      "this run / model alone</th><th>model-only 5-95% at the end</th><th>what followed</th></tr>")
+    w(
+        f"<table><tr><th>pair</th><th>first month ≥ {GAP} apart</th><th>largest gap</th><th>end: "
+        "this run / model alone</th><th>model-only 5-95% at the end</th><th>what followed</th></tr>"
+    )
     for r in d["relations"]:
-        w(f"<tr><td>{_e(r['label'])}</td><td>{_e(r['first'] or 'never')}</td>"
-          f"<td>{_g(r['max_gap'])} ({_e(r['max_gap_date'])})</td><td>{_g(r['final_run'])} / "
-          f"{_g(r['final_model_alone'])}</td><td>{_g(r['final_band'][0])} .. "
-          f"{_g(r['final_band'][1])}{' <b>outside</b>' if r['outside_band'] else ''}</td>"
-          f"<td class='small'>{'<br>'.join(_e(x) for x in r['followed'])}</td></tr>")
+        w(
+            f"<tr><td>{_e(r['label'])}</td><td>{_e(r['first'] or 'never')}</td>"
+            f"<td>{_g(r['max_gap'])} ({_e(r['max_gap_date'])})</td><td>{_g(r['final_run'])} / "
+            f"{_g(r['final_model_alone'])}</td><td>{_g(r['final_band'][0])} .. "
+            f"{_g(r['final_band'][1])}{' <b>outside</b>' if r['outside_band'] else ''}</td>"
+            f"<td class='small'>{'<br>'.join(_e(x) for x in r['followed'])}</td></tr>"
+        )
     w("</table>")
     w("<h3>Team moves against the advice</h3>")
     if d["against_advice"]:
-        w("<table><tr><th>month</th><th>team</th><th>chose</th><th>advice ranked it</th>"
-          "<th>the advice's pick</th><th>what followed</th></tr>")
+        w(
+            "<table><tr><th>month</th><th>team</th><th>chose</th><th>advice ranked it</th>"
+            "<th>the advice's pick</th><th>what followed</th></tr>"
+        )
         for r in d["against_advice"]:
-            w(f"<tr><td>{_e(r['date'])}</td><td>{_e(r['name'])}</td><td>{_e(r['chose'])}</td>"
-              f"<td>{r['rank']} of {r['options']}</td><td>{_e(r['advice'])}</td>"
-              f"<td class='small'>{'<br>'.join(_e(x) for x in r['followed'])}</td></tr>")
+            w(
+                f"<tr><td>{_e(r['date'])}</td><td>{_e(r['name'])}</td><td>{_e(r['chose'])}</td>"
+                f"<td>{r['rank']} of {r['options']}</td><td>{_e(r['advice'])}</td>"
+                f"<td class='small'>{'<br>'.join(_e(x) for x in r['followed'])}</td></tr>"
+            )
         w("</table>")
     else:
-        n = len(d["team_moves"])
-        w(f"<p class='muted'>{'No team moves in this run.' if n == 0 else 'Every team move '
-          'followed the advice.'}</p>")
+        none = (
+            "No team moves in this run."
+            if not d["team_moves"]
+            else ("Every team move followed the advice.")
+        )
+        w(f"<p class='muted'>{none}</p>")
     w("<h3>Control-cell interventions</h3>")
     if d["control"]:
         w("<table><tr><th>month</th><th>what</th><th>detail</th></tr>")
         for r in d["control"]:
-            w(f"<tr><td>{_e(r['date'])}</td><td>{_e(r['what'])}</td>"
-              f"<td class='small'>{_e(r['detail'])}</td></tr>")
+            w(
+                f"<tr><td>{_e(r['date'])}</td><td>{_e(r['what'])}</td>"
+                f"<td class='small'>{_e(r['detail'])}</td></tr>"
+            )
         w("</table>")
     else:
         w("<p class='muted'>None.</p>")
 
     w("<h2 id='questions'>Discussion questions</h2>")
-    w("<p class='small'>Each question starts from a causal claim the sources make (restated here, "
-      "with its citation) and from what your run shows.</p>")
+    w(
+        "<p class='small'>Each question starts from a causal claim the sources make (restated here, "
+        "with its citation) and from what your run shows.</p>"
+    )
     for q in data["questions"]:
-        w(f"<div class='q'><p><b>Claim {q['claim']}.</b> {_e(q['claim_text'])} "
-          f"<span class='muted'>({_e(q['citation'])})</span></p>")
+        w(
+            f"<div class='q'><p><b>Claim {q['claim']}.</b> {_e(q['claim_text'])} "
+            f"<span class='muted'>({_e(q['citation'])})</span></p>"
+        )
         if q["observation"]:
             w(f"<p><i>In this run:</i> {_e(q['observation'])}</p>")
         w(f"<p><b>Question:</b> {_e(q['question'])}</p></div>")
@@ -853,9 +1033,11 @@ def debrief_html(data: dict) -> str:
     for k in sorted(used):
         w(f"<li><b>{_e(k)}</b>: {_e(SOURCES[k])}</li>")
     w("</ol>")
-    w(f"<p class='small muted'>Generated {_e(m['generated'])} by cardplay · config hash "
-      f"{_e(m['config_hash'])} · code {_e(m['git_commit'])}. The same seed and the same "
-      "session log replay to identical results.</p>")
+    w(
+        f"<p class='small muted'>Generated {_e(m['generated'])} by cardplay · config hash "
+        f"{_e(m['config_hash'])} · code {_e(m['git_commit'])}. The same seed and the same "
+        "session log replay to identical results.</p>"
+    )
     w("</body></html>")
     return "\n".join(out)
 
@@ -883,7 +1065,15 @@ def load_source(path: str | Path) -> tuple:
         from sim.schema import validate
 
         cfg = validate(yaml.safe_load((p / "config.yaml").read_text()))
-        return simulate(cfg), None, f"model run {p}"
+        res = simulate(cfg)  # pure and seeded: the folder's run, recomputed
+        source = f"model run {p}"
+        table = p / "tables" / "pairs.csv"
+        if table.is_file():
+            saved = pd.read_csv(table)["stance"].to_numpy()
+            again = res.tables()["pairs"]["stance"].to_numpy()
+            if saved.shape != again.shape or not np.allclose(saved, again, atol=1e-8):
+                source += " (note: this code version does not reproduce the folder's tables)"
+        return res, None, source
     raise ConfigError(
         "report", str(path), "a run folder (with config.yaml), a session folder or a session.jsonl"
     )
@@ -915,7 +1105,8 @@ def cmd_report(args: list[str]) -> int:
         raise ConfigError("baseline_runs", runs, "a whole number >= 1")
     if len(rest) != 1:
         raise ConfigError(
-            "report", " ".join(rest) or "(nothing)",
+            "report",
+            " ".join(rest) or "(nothing)",
             "one run folder, session folder or session.jsonl, e.g. cardplay report outputs/...",
         )
     path = write_report(rest[0], out, runs)

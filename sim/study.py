@@ -121,13 +121,10 @@ def ensemble_pairs(table: pd.DataFrame) -> pd.DataFrame:
     This is what :func:`sim.plots.fan_chart_dataset` reads.
     """
     sub = table[table["kind"] == "pair"]
-    wide = sub.pivot_table(
-        index=["run", "step", "date", "actor", "target"],
-        columns="variable",
-        values="value",
-        sort=False,
-        observed=True,
-    )
+    keys = ["run", "step", "date", "actor", "target"]
+    wide = sub.pivot(index=keys, columns="variable", values="value")
+    wide = wide.reindex(pd.MultiIndex.from_frame(sub[keys].drop_duplicates()))
+    wide = wide[list(dict.fromkeys(sub["variable"]))]  # rows and columns in the table's order
     wide.columns.name = None
     return wide.reset_index()
 
@@ -162,30 +159,44 @@ def _set(node, parts: list[str], value, key: str):
         _set(node[head], parts[1:], value, key)
 
 
-def with_values(cfg: RunConfig, values: Mapping[str, object]) -> RunConfig:
+def with_values(
+    cfg: RunConfig, values: Mapping[str, object], complements: Mapping[str, str] | None = None
+) -> RunConfig:
     """``cfg`` with dotted keys set (``mechanics.depth``, ``actors.USSR.factions.hawks.influence``).
 
-    The result is validated again (out-of-range values raise ConfigError). A key
-    holding an integer (``mechanics.depth``) takes the value rounded.
+    ``complements`` maps a key to another whose complement it takes (``doves ->
+    hawks`` sets the doves' influence to 1 - the hawks'). The result is validated
+    again (out-of-range values raise ConfigError). A key holding an integer
+    (``mechanics.depth``) takes the value rounded.
     """
     from sim.schema import validate
 
-    if not values:
+    if not values and not complements:
         return cfg
     raw = cfg.model_dump(mode="python", by_alias=True)
     for key, v in values.items():
         _set(raw, key.split("."), v, key)
+    for key, source in (complements or {}).items():
+        node = raw
+        for part in source.split("."):
+            if not isinstance(node, dict) or part not in node:
+                raise ConfigError("complements", source, "not a configuration key")
+            node = node[part]
+        _set(raw, key.split("."), 1.0 - float(node), key)
     return validate(raw)
 
 
-def _points_chunk(cfg, names, rows, seed_list, fn) -> list:
+def _points_chunk(cfg, names, tasks, fn, complements=None) -> list:
+    """``fn`` of each (point, seed) task; the configuration is rebuilt when the point changes."""
     from sim.ensemble import _single_threaded, replicate
 
     _single_threaded()
-    out = []
-    for x in rows:
-        c = with_values(cfg, dict(zip(names, x, strict=True)))
-        out.append([replicate(c, s, fn) for s in seed_list])
+    out, last, c = [], None, None
+    for x, s in tasks:
+        if last is None or not np.array_equal(x, last):
+            c = with_values(cfg, dict(zip(names, x.tolist(), strict=True)), complements)
+            last = x
+        out.append(replicate(c, s, fn))
     return out
 
 
@@ -199,12 +210,15 @@ def map_points(
     chunks_per_job: int = 4,
     progress: bool = False,
     desc: str = "points",
+    complements: Mapping[str, str] | None = None,
 ) -> list[list]:
     """``fn(results)`` for each point (row of ``points``, values of ``names``) and seed.
 
     Returns ``out[point][k]`` for seed ``seed_list[k]``, in order. Every point runs
-    on the same seeds (common random numbers). Workers take contiguous chunks of
-    points (many runs per process); results do not depend on ``n_jobs``.
+    on the same seeds (common random numbers). The (point, seed) runs are cut into
+    contiguous chunks, many runs per worker process, so one point with many seeds
+    is spread over the workers too; results do not depend on ``n_jobs``.
+    ``complements`` as in :func:`with_values`.
     """
     from sim.core import as_config
     from sim.ensemble import default_jobs
@@ -213,37 +227,39 @@ def map_points(
     names = list(names)
     points = np.atleast_2d(np.asarray(points, dtype=float))
     seed_list = list(seed_list)
+    tasks = [(x, s) for x in points for s in seed_list]
     if n_jobs == -1:
         n_jobs = default_jobs()
     bar = None
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(points) * len(seed_list), desc=desc, unit="run")
-    out: list = []
-    if n_jobs <= 1 or len(points) < 2:
-        for x in points:
-            out.extend(_points_chunk(cfg, names, [x], seed_list, fn))
+        bar = tqdm(total=len(tasks), desc=desc, unit="run")
+    flat: list = []
+    if n_jobs <= 1 or len(tasks) < 2:
+        for t in tasks:
+            flat.extend(_points_chunk(cfg, names, [t], fn, complements))
             if bar is not None:
-                bar.update(len(seed_list))
+                bar.update(1)
     else:
         from joblib import Parallel, delayed
 
-        n_chunks = min(len(points), n_jobs * chunks_per_job)
-        bounds = np.linspace(0, len(points), n_chunks + 1).astype(int)
+        n_chunks = min(len(tasks), n_jobs * chunks_per_job)
+        bounds = np.linspace(0, len(tasks), n_chunks + 1).astype(int)
         par = Parallel(n_jobs=n_jobs, backend="loky", return_as="generator")
         gen = par(
-            delayed(_points_chunk)(cfg, names, points[a:b], seed_list, fn)
+            delayed(_points_chunk)(cfg, names, tasks[a:b], fn, complements)
             for a, b in zip(bounds[:-1], bounds[1:], strict=True)
             if b > a
         )
         for part in gen:
-            out.extend(part)
+            flat.extend(part)
             if bar is not None:
-                bar.update(len(part) * len(seed_list))
+                bar.update(len(part))
     if bar is not None:
         bar.close()
-    return out
+    k = len(seed_list)
+    return [flat[i * k : (i + 1) * k] for i in range(len(points))]
 
 
 # --- the ensemble command ---------------------------------------------------------------
@@ -316,7 +332,13 @@ def run_ensemble(
 
 def facts_rates(cfg: RunConfig, ids: list[str], facts: np.ndarray) -> pd.DataFrame:
     rows = [
-        (fid, float(facts[:, k].mean()), len(facts), cfg.facts[fid].description, cfg.facts[fid].citation)
+        (
+            fid,
+            float(facts[:, k].mean()),
+            len(facts),
+            cfg.facts[fid].description,
+            cfg.facts[fid].citation,
+        )
         for k, fid in enumerate(ids)
     ]
     return pd.DataFrame(rows, columns=["fact", "pass_rate", "runs", "description", "citation"])
@@ -417,3 +439,64 @@ def cmd_ensemble(args: list[str]) -> int:
     for k, fid in enumerate(ids):
         print(f"  {facts[:, k].mean():6.1%}  {fid}")
     return 0
+
+
+# --- experiment files ---------------------------------------------------------------------
+
+
+def experiment_path(name: str, prefix: str) -> Path:
+    """``experiments/<name>.yaml`` (or a path to a YAML file); ConfigError lists the choices."""
+    from sim.config import REPO
+
+    p = Path(name)
+    if p.suffix in (".yaml", ".yml") and p.exists():
+        return p
+    q = REPO / "experiments" / f"{name}.yaml"
+    if name and q.exists():
+        return q
+    found = sorted(x.stem for x in (REPO / "experiments").glob(f"{prefix}*.yaml"))
+    raise ConfigError("experiment", name, "valid: " + (", ".join(found) or "(none)"))
+
+
+def load_experiment(name: str, prefix: str, allowed: Sequence[str]) -> tuple[Path, dict]:
+    """Read an experiment file; unknown top-level keys raise ConfigError."""
+    import yaml
+
+    path = experiment_path(name, prefix)
+    try:
+        spec = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(
+            "experiment", str(path), f"valid YAML ({exc.__class__.__name__})"
+        ) from None
+    if not isinstance(spec, dict):
+        raise ConfigError("experiment", str(path), "a mapping of keys to values")
+    for k in spec:
+        if k not in allowed:
+            raise ConfigError(k, spec[k], "unknown key; valid keys: " + ", ".join(allowed))
+    return path, spec
+
+
+def parse_parameters(spec, cfg: RunConfig, complements=None) -> tuple[list[str], np.ndarray]:
+    """``{key: [low, high]}`` as (names, bounds array D x 2), each bound checked on ``cfg``."""
+    if not isinstance(spec, dict) or not spec:
+        raise ConfigError("parameters", spec, "a mapping of configuration keys to [low, high]")
+    names, bounds = [], []
+    for key, b in spec.items():
+        ok = isinstance(b, (list, tuple)) and len(b) == 2
+        ok = ok and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in b)
+        if not ok or not b[0] < b[1]:
+            raise ConfigError(f"parameters.{key}", b, "[low, high] with low < high")
+        for v in b:
+            with_values(cfg, {key: v}, complements)  # raises ConfigError if out of range
+        names.append(str(key))
+        bounds.append([float(b[0]), float(b[1])])
+    return names, np.array(bounds)
+
+
+def parse_complements(spec) -> dict[str, str]:
+    if spec is None:
+        return {}
+    if not isinstance(spec, dict) or not all(isinstance(v, str) for v in spec.values()):
+        raise ConfigError("complements", spec, "a mapping of key: the key it complements")
+    return {str(k): v for k, v in spec.items()}

@@ -195,6 +195,7 @@ def run_job(raw: dict) -> str:
     from hydra.core.hydra_config import HydraConfig
     from hydra.types import RunMode
 
+    from sim import provenance
     from sim.schema import validate
 
     hc = HydraConfig.get()
@@ -215,10 +216,20 @@ def run_job(raw: dict) -> str:
     paths = {RESULTS: store / f"{key}.parquet", SERIES: store / f"{key}.{SERIES}.parquet"}
     need = [RESULTS, SERIES] if study["record"] == "series" else [RESULTS]
     done = all(paths[k].exists() for k in need)
+    sidecar = store / f"{key}.json"
     if not done:
         tables = compute(cfg, replicates, study["record"], study["n_jobs"])
+        prov = provenance.record(cfg, replicates=replicates, record=study["record"])
+        atomic_text(json.dumps(prov, indent=2, sort_keys=True) + "\n", sidecar)
         for k in reversed(need):  # the results file last: it marks the job complete
             atomic_parquet(tables[k], paths[k])
+    elif sidecar.exists():
+        then = json.loads(sidecar.read_text()).get("git_commit")
+        if then != provenance.git_commit():
+            print(
+                f"warning: job {num} reuses results made at commit {then} "
+                f"(now {provenance.git_commit()}); delete {store} to recompute"
+            )
     job_dir.mkdir(parents=True, exist_ok=True)
     marker = {
         "job": num,
@@ -280,7 +291,9 @@ def gather(sweep_dir: Path, formats=("parquet",)) -> dict[str, Path]:
         missing = [str(f) for f in files if not f.exists()]
         if missing:
             raise FileNotFoundError(f"sweep results missing (rerun the sweep): {missing[0]}")
-        frames = [_with_params(pd.read_parquet(f), m, names) for f, m in zip(files, ms, strict=True)]
+        frames = [
+            _with_params(pd.read_parquet(f), m, names) for f, m in zip(files, ms, strict=True)
+        ]
         table = pd.concat(frames, ignore_index=True)
         path = sweep_dir / f"{kind}.parquet"
         atomic_parquet(table, path)
@@ -350,9 +363,7 @@ def task(cfg: DictConfig) -> str:
         raise ValueError(exc.line()) from None
 
 
-sweep_app = hydra.main(config_path=str(CONFIG_DIR), config_name="config", version_base=None)(
-    task
-)
+sweep_app = hydra.main(config_path=str(CONFIG_DIR), config_name="config", version_base=None)(task)
 
 if __name__ == "__main__":
     sweep_app()

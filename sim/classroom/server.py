@@ -88,6 +88,7 @@ class App:
         self.lock = threading.Lock()
         self.compose_lock = threading.Lock()
         self._scenarios: list[dict] | None = None
+        self._reports: dict[tuple, str] = {}
         self.static = {p.name: p for p in STATIC.iterdir() if p.is_file()}
 
     # --- plumbing ----------------------------------------------------------------------------
@@ -137,15 +138,16 @@ class App:
                 if since is not None and since == str(session.version):
                     return _json(
                         200,
-                        {"unchanged": True, "version": session.version,
-                         "deadline_left": session.deadline_left()},
+                        {
+                            "unchanged": True,
+                            "version": session.version,
+                            "deadline_left": session.deadline_left(),
+                        },
                     )
                 return _json(200, session.view(actor))
         if name == "move" and method == "POST":
             if actor is None:
-                raise forbidden(
-                    "the instructor has no seat: moves come from the teams' join codes"
-                )
+                raise forbidden("the instructor has no seat: moves come from the teams' join codes")
             claimed = data.get("actor")
             if claimed not in (None, "", actor):
                 raise forbidden(
@@ -194,12 +196,16 @@ class App:
         p = self.static.get(name)
         if p is None:
             return _error(404, f"no file {name}")
-        ctype = {
-            ".js": "text/javascript; charset=utf-8",
-            ".css": "text/css; charset=utf-8",
-            ".html": "text/html; charset=utf-8",
-            ".svg": "image/svg+xml",
-        }.get(Path(name).suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+        ctype = (
+            {
+                ".js": "text/javascript; charset=utf-8",
+                ".css": "text/css; charset=utf-8",
+                ".html": "text/html; charset=utf-8",
+                ".svg": "image/svg+xml",
+            }.get(Path(name).suffix)
+            or mimetypes.guess_type(name)[0]
+            or "application/octet-stream"
+        )
         return 200, {"Content-Type": ctype, "Cache-Control": "no-cache"}, p.read_bytes()
 
     # --- sessions ----------------------------------------------------------------------------
@@ -336,7 +342,9 @@ class App:
             session.set_weights(str(data.get("actor")), data.get("weights") or {})
             return _json(200, {"ok": True})
         if name == "influence":
-            session.set_influence(str(data.get("actor")), str(data.get("faction")), data.get("value"))
+            session.set_influence(
+                str(data.get("actor")), str(data.get("faction")), data.get("value")
+            )
             return _json(200, {"ok": True})
         if name == "noise":
             session.set_temperature(data.get("value"))
@@ -353,9 +361,13 @@ class App:
         from sim.debrief import debrief_data, debrief_html
 
         with session.lock:
+            key = (session.id, session.version)
             results = session.results()
             records = list(session.log.records)
-        html = debrief_html(debrief_data(results, records, baseline_runs=self.baseline_runs))
+        html = self._reports.get(key)
+        if html is None:
+            html = debrief_html(debrief_data(results, records, baseline_runs=self.baseline_runs))
+            self._reports = {key: html}  # the latest report only
         fname = f"debrief_{session.cfg.name}_{session.id}.html"
         return (
             200,
@@ -386,13 +398,15 @@ def make_handler(app: App):
                 return
             body = self.rfile.read(length) if length else b""
             status, headers, out = app(method, self.path, dict(self.headers.items()), body)
-            self.send_response(status)
-            for k, v in headers.items():
-                self.send_header(k, v)
-            self.send_header("Content-Length", str(len(out)))
-            self.end_headers()
-            if method != "HEAD":
+            try:
+                self.send_response(status)
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(out)))
+                self.end_headers()
                 self.wfile.write(out)
+            except (BrokenPipeError, ConnectionResetError):  # the browser went away
+                self.close_connection = True
 
         def do_GET(self):  # noqa: N802 - the http.server API
             self._serve("GET")
@@ -410,6 +424,12 @@ class Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
+    def handle_error(self, request, client_address):
+        exc = sys.exc_info()[1]
+        if isinstance(exc, ConnectionError | TimeoutError):
+            return  # a client that hung up: nothing to report
+        super().handle_error(request, client_address)
+
 
 def make_server(app: App, host: str = "127.0.0.1", port: int = 8765) -> Server:
     """Bind the app to ``host:port`` (port 0: any free port); ConfigError if it cannot."""
@@ -417,8 +437,12 @@ def make_server(app: App, host: str = "127.0.0.1", port: int = 8765) -> Server:
         return Server((host, port), make_handler(app))
     except OSError as exc:
         if port and exc.errno in (98, 48, 10048):  # address in use (Linux, macOS, Windows)
-            raise ConfigError("port", port, "a free port (this one is in use); port=0 picks one")
-        raise ConfigError("host", f"{host}:{port}", f"an address this machine can serve ({exc.strerror})")
+            raise ConfigError(
+                "port", port, "a free port (this one is in use); port=0 picks one"
+            ) from None
+        raise ConfigError(
+            "host", f"{host}:{port}", f"an address this machine can serve ({exc.strerror})"
+        ) from None
 
 
 def serve_in_thread(app: App, host: str = "127.0.0.1", port: int = 0) -> tuple[Server, str]:
@@ -464,7 +488,9 @@ def cmd_classroom(args: list[str]) -> int:
     h, p = server.server_address[:2]
     shown = "127.0.0.1" if h in ("0.0.0.0", "") else h
     base = f"http://{shown}:{p}/"
-    print(f"cardplay classroom: serving {cfg.title or cfg.name} and {len(app.scenarios())} scenario(s)")
+    print(
+        f"cardplay classroom: {len(app.scenarios())} scenario(s), default {cfg.title or cfg.name}"
+    )
     print(f"  instructor (keep private): {base}#key={app.key}")
     print(f"  teams join at:             {base}")
     if h in ("0.0.0.0", ""):

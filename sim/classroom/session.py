@@ -180,7 +180,9 @@ def preset_spec(
     for key in need:
         v = params.get(key)
         if v not in ids:
-            raise bad_request(f"inject {preset}: {key} {v!r} is not an actor; valid: {', '.join(ids)}")
+            raise bad_request(
+                f"inject {preset}: {key} {v!r} is not an actor; valid: {', '.join(ids)}"
+            )
         vals[key] = v
     if len(set(vals.values())) != len(vals):
         raise bad_request(f"inject {preset}: {', '.join(need)} must be different actors")
@@ -194,8 +196,13 @@ def preset_spec(
     A, B = names.get(a, a), names.get(b, b)
     if preset == "clash":
         effects = [
-            {"type": "stance_shock", "actor": a, "target": b, "delta": round(-0.4 * s, 4),
-             "mutual": True},
+            {
+                "type": "stance_shock",
+                "actor": a,
+                "target": b,
+                "delta": round(-0.4 * s, 4),
+                "mutual": True,
+            },
             {"type": "casualties", "actors": [a, b], "level": round(s, 4)},
         ]
         text = f"Armed clash between {A} and {B}, with casualties."
@@ -203,22 +210,34 @@ def preset_spec(
         effects = [
             {"type": "sanctions", "actor": a, "target": b, "level": round(s, 4)},
             {"type": "trade_shock", "actor": a, "target": b, "factor": round(1 - 0.6 * s, 4)},
-            {"type": "stance_shock", "actor": b, "target": a, "delta": round(-0.15 * s, 4),
-             "mutual": False},
+            {
+                "type": "stance_shock",
+                "actor": b,
+                "target": a,
+                "delta": round(-0.15 * s, 4),
+                "mutual": False,
+            },
         ]
         text = f"{A} imposes sanctions and export controls on {B}."
     elif preset == "leak":
         c = vals["audience"]
         effects = [
-            {"type": "stance_shock", "actor": c, "target": a, "delta": round(-0.3 * s, 4),
-             "mutual": False},
-            {"type": "stance_shock", "actor": c, "target": b, "delta": round(-0.15 * s, 4),
-             "mutual": False},
+            {
+                "type": "stance_shock",
+                "actor": c,
+                "target": a,
+                "delta": round(-0.3 * s, 4),
+                "mutual": False,
+            },
+            {
+                "type": "stance_shock",
+                "actor": c,
+                "target": b,
+                "delta": round(-0.15 * s, 4),
+                "mutual": False,
+            },
         ]
-        text = (
-            f"The press reveals contacts between {A} and {B}; "
-            f"{names.get(c, c)} takes it badly."
-        )
+        text = f"The press reveals contacts between {A} and {B}; {names.get(c, c)} takes it badly."
     elif preset == "un_vote":
         effects = [
             {"type": "standing", "actor": a, "delta": round(0.5 * s, 4)},
@@ -362,6 +381,7 @@ class Session:
         self.log = SessionLog(log_path)
         self.version = 0
         self._cache: dict = {}
+        self._log_cache: dict = {}
         self._start(cfg, "open")
 
     # --- lifecycle ---------------------------------------------------------------------------
@@ -537,8 +557,7 @@ class Session:
             outcome = {
                 "hash": state_hash(m),
                 "relations": {
-                    f"{a}-{b}": round(float(rel[ix[a], ix[b]]) * 10, 4)
-                    for a, b in pair_list(m.ids)
+                    f"{a}-{b}": round(float(rel[ix[a], ix[b]]) * 10, 4) for a, b in pair_list(m.ids)
                 },
                 "moves": moves,
             }
@@ -557,9 +576,7 @@ class Session:
             )
             if not m.running:
                 self.over = "the window's end"
-                self.log.write(
-                    {"type": "end", "step": t, "reason": "window", "time": now_iso()}
-                )
+                self.log.write({"type": "end", "step": t, "reason": "window", "time": now_iso()})
                 self._changed()
             else:
                 self._begin()
@@ -608,9 +625,7 @@ class Session:
             clean = {}
             for k, v in (weights or {}).items():
                 if k not in INTEREST_NAMES:
-                    raise bad_request(
-                        f"unknown interest {k!r}; valid: {', '.join(INTEREST_NAMES)}"
-                    )
+                    raise bad_request(f"unknown interest {k!r}; valid: {', '.join(INTEREST_NAMES)}")
                 try:
                     v = float(v)
                 except (TypeError, ValueError):
@@ -625,8 +640,13 @@ class Session:
                 raise bad_request("at least one weight must stay above 0")
             m.set_weights(actor, clean)
             self.log.write(
-                {"type": "weights", "step": m.t, "actor": actor, "weights": clean,
-                 "time": now_iso()}
+                {
+                    "type": "weights",
+                    "step": m.t,
+                    "actor": actor,
+                    "weights": clean,
+                    "time": now_iso(),
+                }
             )
             self._changed()
 
@@ -649,8 +669,14 @@ class Session:
                 raise bad_request(f"influence {v} must be in [0.01, 0.99]")
             m.set_influence(actor, faction, v)
             self.log.write(
-                {"type": "influence", "step": m.t, "actor": actor, "faction": faction,
-                 "value": v, "time": now_iso()}
+                {
+                    "type": "influence",
+                    "step": m.t,
+                    "actor": actor,
+                    "faction": faction,
+                    "value": v,
+                    "time": now_iso(),
+                }
             )
             self._changed()
 
@@ -804,27 +830,53 @@ class Session:
 
     def _log_view(self, viewer: str | None) -> list[dict]:
         """The game so far, month by month (newest first), in plain words."""
+        m = self.model
+        key = (id(m), self.rec.last, len(m.log), bool(self.over))
+        if self._log_cache.get("key") != key:  # only new steps, events or the end change it
+            self._log_cache = {"key": key}
+        if viewer not in self._log_cache:
+            self._log_cache[viewer] = self._build_log_view(viewer)
+        return self._log_cache[viewer]
+
+    def _narrated(self):
+        """The run's tables and its narrative lines, for everyone (cached per step)."""
         from sim.narrative import narrate
+
+        if "all" not in self._log_cache:
+            m = self.model
+            res = results_of(m, self.rec)
+            tables = res.tables()
+            events = tables["events"].copy()
+            specs = m.event_specs
+            events["label"] = [
+                f"{lbl}: {specs[e].narrative.strip().rstrip('.')}" if specs[e].narrative else lbl
+                for e, lbl in zip(events["event"], events["label"], strict=True)
+            ]
+            lines = narrate(
+                tables["pairs"],
+                tables["log"],
+                tables["triangles"],
+                events,
+                self.names,
+                factions=tables["factions"],
+                max_lines_per_month=12,
+            )
+            self._log_cache["all"] = (tables, lines)
+        return self._log_cache["all"]
+
+    def _build_log_view(self, viewer: str | None) -> list[dict]:
+        from sim.narrative import _channel_items
 
         m = self.model
         names = self.names
-        res = results_of(m, self.rec)
-        tables = res.tables()
+        specs = m.event_specs
+        tables, lines = self._narrated()
         log = tables["log"]
         if viewer is not None:  # others' secret moves stay secret
-            hide = log["secret"].astype(bool) & (log["actor"] != viewer) & (
-                log["target"] != viewer
-            )
+            hide = log["secret"].astype(bool) & (log["actor"] != viewer) & (log["target"] != viewer)
+            hidden = {f"{d}: {text}" for d, _, text in _channel_items(log[hide], names, {})}
+            lines = [line for line in lines if line not in hidden]
             log = log[~hide]
-        events = tables["events"].copy()
-        specs = m.event_specs
-        events["label"] = [
-            f"{lbl}: {specs[e].narrative.strip().rstrip('.')}" if specs[e].narrative else lbl
-            for e, lbl in zip(events["event"], events["label"], strict=True)
-        ]
-        lines = narrate(
-            tables["pairs"], log, tables["triangles"], events, names, factions=tables["factions"]
-        )
         months: dict[str, dict] = {}
         for line in lines:
             date, _, text = line.partition(": ")
@@ -844,7 +896,9 @@ class Session:
                 continue
             spec = specs[eid]
             entry = months.setdefault(cur, {"date": cur, "lines": [], "moves": []})
-            text = spec.label + (f": {spec.narrative.strip().rstrip('.')}" if spec.narrative else "")
+            text = spec.label + (
+                f": {spec.narrative.strip().rstrip('.')}" if spec.narrative else ""
+            )
             entry["lines"].insert(0, f"{text} ({spec.citation}).")
         return [months[d] for d in sorted(months, reverse=True)]
 
@@ -903,7 +957,7 @@ class Session:
                 }
                 for k, n in enumerate(INTEREST_NAMES)
             ],
-            "factions": {n: round(float(v), 3) for n, v in zip(f.names, f.influence)}
+            "factions": {n: round(float(v), 3) for n, v in zip(f.names, f.influence, strict=True)}
             if f.names
             else {},
             "standing": round(float(lay.view(x, "standing")[i]), 3),
@@ -925,16 +979,17 @@ class Session:
         m = self.model
         if viewer is None:
             out["role"] = "instructor"
-            out["seats"] = [
-                {**s, "code": self.seats[s["actor"]].code} for s in out["seats"]
-            ]
+            out["seats"] = [{**s, "code": self.seats[s["actor"]].code} for s in out["seats"]]
             out["control"] = {
                 "weights": {
                     a: {k: round(float(v), 3) for k, v in m.factions[m.index[a]].base.items()}
                     for a in m.ids
                 },
                 "effective": {
-                    a: {n: round(float(w), 3) for n, w in zip(INTEREST_NAMES, m.ctx.weights[i], strict=True)}
+                    a: {
+                        n: round(float(w), 3)
+                        for n, w in zip(INTEREST_NAMES, m.ctx.weights[i], strict=True)
+                    }
                     for i, a in enumerate(m.ids)
                 },
                 "factions": {
@@ -943,8 +998,10 @@ class Session:
                     if f.names
                 },
                 "temperature": float(m.temperature),
-                "presets": {k: {"label": v["label"], "help": v["help"], "needs": v["needs"]}
-                            for k, v in PRESETS.items()},
+                "presets": {
+                    k: {"label": v["label"], "help": v["help"], "needs": v["needs"]}
+                    for k, v in PRESETS.items()
+                },
                 "upcoming": [
                     {"date": ev.spec.date, "label": ev.spec.label, "citation": ev.spec.citation}
                     for ev in m.events
@@ -967,11 +1024,19 @@ class Session:
         if not self.over:
             opts = []
             for o in self.options(viewer):
-                item = {"row": o["row"], "text": o["text"], "action": o["action"],
-                        "target": o["target"], "secret": o["secret"]}
+                item = {
+                    "row": o["row"],
+                    "text": o["text"],
+                    "action": o["action"],
+                    "target": o["target"],
+                    "secret": o["secret"],
+                }
                 if self.advice:
-                    item.update(value=round(o["value"], 5), rank=o["rank"],
-                                probability=round(o["probability"], 4))
+                    item.update(
+                        value=round(o["value"], 5),
+                        rank=o["rank"],
+                        probability=round(o["probability"], 4),
+                    )
                 opts.append(item)
             out["me"]["options"] = opts
         else:

@@ -1,0 +1,163 @@
+"""Who may do what, over HTTP on 127.0.0.1: codes, seats, the instructor, clear refusals."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from sim.classroom.client import Client
+from sim.classroom.server import INSTRUCTOR_ONLY, STATIC, App, serve_in_thread
+
+KEY = "test-server-key"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    app = App(
+        "1969_border_clash", [], key=KEY, logdir=tmp_path_factory.mktemp("logs"), baseline_runs=2
+    )
+    srv, url = serve_in_thread(app)
+    yield app, url
+    srv.shutdown()
+    srv.server_close()
+
+
+@pytest.fixture
+def session(server):
+    app, url = server
+    status, out = Client(url, key=KEY).post(
+        "/api/session", {"scenario": "1969_border_clash", "seed": 4, "seats": ["ROC", "US"]}
+    )
+    assert status == 200, out
+    return (
+        url,
+        Client(url, token=out["token"]),
+        Client(url, token=out["codes"]["ROC"]),
+        Client(url, token=out["codes"]["US"]),
+    )
+
+
+def test_wrong_or_missing_code_is_refused_clearly(session):
+    url, *_ = session
+    status, out = Client(url, token="not-a-real-code").get("/api/state")
+    assert status == 401
+    assert out["error"].startswith("unknown code 'not-a-real-code'")
+    assert "check the code your instructor gave you" in out["error"]
+    status, out = Client(url).get("/api/state")
+    assert status == 401 and "no code given" in out["error"]
+    status, out = Client(url).post("/api/join", {"code": "WRONG"})
+    assert status == 401 and "unknown code 'WRONG'" in out["error"]
+    status, out = Client(url).post("/api/join", {"code": ""})
+    assert status == 400 and "join code" in out["error"]
+
+
+def test_join_tells_a_team_its_seat(session):
+    url, instr, roc, _ = session
+    status, out = Client(url).post("/api/join", {"code": roc.token})
+    assert status == 200 and out["role"] == "seat" and out["actor"] == "ROC"
+    assert out["name"] == "ROC (Taiwan)"
+    status, out = Client(url).post("/api/join", {"code": instr.token})
+    assert out["role"] == "instructor" and out["actor"] is None
+
+
+def test_a_seat_code_cannot_act_for_another_seat(session):
+    _, instr, roc, us = session
+    status, state = roc.get("/api/state")
+    assert status == 200 and state["role"] == "seat" and state["actor"] == "ROC"
+    assert "control" not in state and all("code" not in s for s in state["seats"])
+    us_rows = [o["row"] for o in us.get("/api/state")[1]["me"]["options"]]
+    roc_rows = {o["row"] for o in state["me"]["options"]}
+    foreign = next(r for r in us_rows if r not in roc_rows)
+    # naming another seat
+    status, out = roc.post("/api/move", {"actor": "US", "row": us_rows[0]})
+    assert status == 403
+    assert out["error"] == "this code is for ROC (Taiwan): it cannot act for United States"
+    # a move from another seat's menu
+    status, out = roc.post("/api/move", {"row": foreign})
+    assert status == 400 and "not one of ROC (Taiwan)'s options" in out["error"]
+    # nothing was recorded for either seat
+    seats = {s["actor"]: s for s in instr.get("/api/state")[1]["seats"]}
+    assert not seats["US"]["moved"] and not seats["ROC"]["moved"]
+    # its own move works, and only its own seat shows as moved
+    status, out = roc.post("/api/move", {"row": min(roc_rows)})
+    assert status == 200 and out["actor"] == "ROC"
+    seats = {s["actor"]: s for s in instr.get("/api/state")[1]["seats"]}
+    assert seats["ROC"]["moved"] and not seats["US"]["moved"]
+
+
+@pytest.mark.parametrize("endpoint", sorted(INSTRUCTOR_ONLY))
+def test_a_team_cannot_run_the_game(session, endpoint):
+    _, instr, roc, _ = session
+    before = instr.get("/api/state")[1]
+    body = {
+        "preset": "clash",
+        "actor": "USSR",
+        "target": "PRC",
+        "value": 0.1,
+        "weights": {"security": 1.0},
+        "faction": "hawks",
+    }
+    if endpoint == "log":
+        status, out = roc.get("/api/log")
+    else:
+        status, out = roc.post(f"/api/{endpoint}", body)
+    assert status == 403
+    assert out["error"].startswith(f"only the instructor can {INSTRUCTOR_ONLY[endpoint]}")
+    assert "ROC (Taiwan) team" in out["error"]
+    after = instr.get("/api/state")[1]
+    assert after["t"] == before["t"] and after["version"] == before["version"]
+    assert not after["over"]
+
+
+def test_only_the_instructor_steps_injects_and_ends(session):
+    _, instr, roc, _ = session
+    assert instr.post("/api/step")[0] == 200
+    assert instr.get("/api/state")[1]["t"] == 2
+    status, out = instr.post(
+        "/api/inject", {"preset": "sanctions", "actor": "US", "target": "PRC", "strength": 0.5}
+    )
+    assert status == 200 and out["event"].startswith("inject_")
+    status, out = instr.post("/api/move", {"row": 0})
+    assert status == 403 and "the instructor has no seat" in out["error"]
+    status, out = roc.get("/api/report")
+    assert status == 403 and "once the game is over" in out["error"]
+    assert instr.post("/api/end")[0] == 200
+    status, out = roc.post("/api/move", {"row": 0})
+    assert status == 409 and "game is over" in out["error"]
+
+
+def test_opening_a_session_needs_the_server_key(server):
+    _, url = server
+    status, out = Client(url).post("/api/session", {"seats": ["ROC"]})
+    assert status == 403 and "only the instructor can open a session" in out["error"]
+    status, out = Client(url, key="guess").post("/api/session", {"seats": ["ROC"]})
+    assert status == 403
+    status, out = Client(url, key=KEY).post("/api/session", {"scenario": "nowhere"})
+    assert status == 400 and "unknown scenario 'nowhere'" in out["error"]
+
+
+def test_bad_input_gets_a_one_line_message(session):
+    _, instr, roc, _ = session
+    status, out = instr.post("/api/weights", {"actor": "US", "weights": {"security": 7}})
+    assert status == 400 and out["error"] == "weight security = 7.0 must be in [0, 1]"
+    status, out = instr.post("/api/inject", {"preset": "clash", "actor": "US", "target": "US"})
+    assert status == 400 and "different actors" in out["error"]
+    status, out = roc.post("/api/move", {"row": "abc"})
+    assert status == 400 and "not a menu row" in out["error"]
+
+
+def test_pages_are_local_only(server):
+    _, url = server
+    c = Client(url)
+    status, page = c.get("/")
+    assert status == 200 and "/static/app.js" in page
+    csp = c.last_headers["Content-Security-Policy"]
+    assert "default-src 'none'" in csp and "script-src 'self'" in csp
+    for f in STATIC.iterdir():
+        text = f.read_text(encoding="utf-8")
+        assert not re.search(r"https?://(?!www\.w3\.org/2000/svg)", text), f.name
+        assert "@import" not in text and "@font-face" not in text
+        status, body = c.get(f"/static/{f.name}")
+        assert status == 200 and body == text
+    assert c.get("/static/../server.py")[0] == 404
