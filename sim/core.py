@@ -104,7 +104,7 @@ class Recorder:
                 a: list(f.names) for a, f in zip(m.ids, m.factions, strict=True) if f.names
             },
             moves=self.moves[:k],
-            fired=list(m.log),
+            fired=[(t, e) for t, e in m.log if t < k],  # not events of an unresolved turn
             event_specs=dict(m.event_specs),
         )
 

@@ -102,6 +102,11 @@ class App:
             status, hdrs, out = _error(exc.status, exc.message)
         except ConfigError as exc:
             status, hdrs, out = _error(400, exc.line())
+        except Exception as exc:  # a bug: answer, and leave the traceback on the console
+            import traceback
+
+            traceback.print_exc()
+            status, hdrs, out = _error(500, f"internal error: {type(exc).__name__}: {exc}")
         hdrs = {
             "Content-Security-Policy": CSP,
             "X-Content-Type-Options": "nosniff",

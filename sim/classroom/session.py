@@ -21,7 +21,7 @@ import json
 import secrets
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -281,10 +281,8 @@ def state_hash(model: CardModel) -> str:
 
 
 def results_of(model: CardModel, rec: Recorder):
-    """The record so far (events fired at a step not yet resolved are left out)."""
-    res = rec.results()
-    k = len(res.dates)
-    return replace(res, fired=[(t, e) for t, e in res.fired if t < k])
+    """The record so far (the Recorder leaves out events of a turn not yet resolved)."""
+    return rec.results()
 
 
 def config_dump(cfg: RunConfig) -> dict:
