@@ -6,9 +6,9 @@ from itertools import combinations
 
 import pandas as pd
 import pytest
-from tests.synthetic_tables import make_events, make_factions, make_log, make_pairs, make_triangles
 
 from sim.narrative import narrate, narrative_text
+from tests.synthetic_tables import make_events, make_factions, make_log, make_pairs, make_triangles
 
 ACTORS = ("US", "USSR", "PRC")
 NAMES = {"US": "US", "USSR": "Soviet Union", "PRC": "PRC"}

@@ -17,6 +17,8 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+
+from sim import plots  # noqa: E402
 from tests.synthetic_tables import (  # noqa: E402
     FOUR,
     INTERESTS,
@@ -25,8 +27,6 @@ from tests.synthetic_tables import (  # noqa: E402
     make_pairs,
     make_triangles,
 )
-
-from sim import plots  # noqa: E402
 
 NAMES = {"US": "United States", "USSR": "Russia", "PRC": "China", "ROC": "Taiwan"}
 EVENTS = make_events(
