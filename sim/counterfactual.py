@@ -635,7 +635,10 @@ def cmd_compare(args: list[str]) -> int:
     exp = pop_option(overrides, "experiment", None, str)
     if exp:
         block = read_experiment(experiment_file(exp))
-    runs = pop_option(overrides, "runs", int(block.get("runs", 200)))
+    default_runs = block.get("runs", 200)
+    if not isinstance(default_runs, int) or isinstance(default_runs, bool):
+        raise ConfigError("compare.runs", default_runs, "a whole number >= 2")
+    runs = pop_option(overrides, "runs", default_runs)
     if runs < 2:
         raise ConfigError("runs", runs, "a whole number >= 2 (paired statistics need two runs)")
     n_jobs = pop_option(overrides, "n_jobs", -1)

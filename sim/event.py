@@ -20,6 +20,7 @@ from sim.schema import (
     FactionShift,
     Leakage,
     RecognitionChange,
+    RivalryChange,
     Sanctions,
     StanceShock,
     StandingChange,
@@ -87,6 +88,11 @@ class Event:
                 i, j = ix[eff.actor], ix[eff.target]
                 f = eff.factor**k
                 model.trade_shock[[i, j], [j, i]] *= f
+            elif isinstance(eff, RivalryChange):
+                i, j = ix[eff.actor], ix[eff.target]
+                v = float(np.clip(model.rivalry[i, j] + k * eff.delta, 0.0, 1.0))
+                model.rivalry[i, j] = model.rivalry[j, i] = v
+                model.ctx = model._context()
             elif isinstance(eff, Leakage):
                 i, j = ix[eff.actor], ix[eff.target]
                 model.leakage[i, j] = float(np.clip(k * eff.share, 0.0, 1.0))

@@ -83,6 +83,7 @@ class CardModel(mesa.Model):
         self.x = self._initial_state()
         self.x_prev = self.x.copy()
         self.relation0 = public_relation(self.x, lay, mech.channel_weight)
+        self.stance0 = lay.view(self.x, "stance").copy()  # the structural level of each stance
         self.potential0 = lay.view(self.x, "trade") + lay.view(self.x, "indirect")
         self.growth = self._pair_matrix("trade_growth")
         self.leakage = self._pair_matrix("leakage")
@@ -283,6 +284,7 @@ class CardModel(mesa.Model):
         lay = self.layout
         S = lay.view(x, "stance")
         S += self.mech.momentum * (lay.view(self.x, "stance") - lay.view(self.x_prev, "stance"))
+        S += self.mech.reversion * (self.stance0 - S)  # stationarity around the opening level
         np.clip(x, self.lo, self.hi, out=x)
         years = self.t * self.cfg.window.step_months / 12.0
         base = self.potential0 * (1.0 + self.growth) ** years * self.trade_shock

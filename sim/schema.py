@@ -175,6 +175,15 @@ class TradeShock(Strict):
     factor: float = Field(gt=0.0, le=10.0)
 
 
+class RivalryChange(Strict):
+    """New stakes in dispute between two actors (e.g. a contested annexation)."""
+
+    type: Literal["rivalry"]
+    actor: str
+    target: str
+    delta: Signed
+
+
 class Leakage(Strict):
     type: Literal["leakage"]
     actor: str
@@ -192,6 +201,7 @@ Effect = Annotated[
     | Sanctions
     | Talks
     | TradeShock
+    | RivalryChange
     | Leakage,
     Field(discriminator="type"),
 ]
@@ -297,6 +307,7 @@ class Mechanics(Strict):
     influence_memory: Unit = 0.7
     rival_warmth_cost: float = Field(1.0, ge=0.0, le=10.0)
     channel_cost: float = Field(0.02, ge=0.0, le=1.0)
+    reversion: Unit = 0.0
     exposure: float = Field(1.0, ge=0.0, le=10.0)
     stakes: float = Field(0.0, ge=0.0, le=10.0)
     alignment: Signed = 0.3
@@ -421,6 +432,7 @@ _TAGS = {
     "sanctions",
     "talks",
     "trade_shock",
+    "rivalry",
     "leakage",
     "Compare",
     "AllOf",

@@ -305,6 +305,10 @@ def gather(sweep_dir: Path, formats=("parquet",)) -> dict[str, Path]:
     return written
 
 
+def _container(node) -> dict:
+    return OmegaConf.to_container(node) if OmegaConf.is_config(node) else dict(node or {})
+
+
 class GatherResults(Callback):
     """Hydra callback of named sweeps (experiments/sweep.yaml).
 
@@ -332,7 +336,7 @@ class GatherResults(Callback):
             "replicates": OmegaConf.select(config, "replicates"),
             "launcher": str(OmegaConf.select(config, "hydra.launcher._target_")),
             "overrides": list(config.hydra.overrides.task),
-            "sweeper_params": OmegaConf.to_container(config.hydra.sweeper.get("params") or {}),
+            "sweeper_params": _container(config.hydra.sweeper.get("params")),
             "tables": {k: str(v.name) for k, v in written.items()},
             "git_commit": provenance.git_commit(),
             "versions": provenance.versions(),

@@ -106,6 +106,7 @@ def test_several_scenarios_share_mechanics_only(tmp_path):
     assert got == ["actors.USSR.weights.security"] and list(configs) == names[:1]
 
 
+@pytest.mark.slow
 def test_cli(tmp_path):
     out = tmp_path / "cal"
     r = subprocess.run(

@@ -3,6 +3,7 @@ scripts no conclusion; and a scenario written from the authoring guide alone run
 
 from __future__ import annotations
 
+import csv
 import re
 import subprocess
 from pathlib import Path
@@ -44,14 +45,23 @@ ECONOMIC = {"trade_shock", "leakage"}
 # (1969_border_clash predates the rule; reported to its owner).
 UNCOMMENTED_EFFECTS = {"1969_border_clash"}
 
-# Rivalry rule (1969_border_clash's comment): min(1, MID 5.0 disputes / 5) over the
-# ten years before the window; the MID data end 2014, so later windows use 2005-2014.
+# Rivalry rule (the scenario files' comment): territorial stakes, min(1, MID 5.0
+# disputes with the two on opposite sides and a territorial revision type (revtype 1)
+# in the ten years before the window / 3); the MID data end 2014, so later windows
+# use 2005-2014. The counts, from the MID participant file (MIDB):
 RIVALRY_YEARS = {
     "1969_border_clash": (1959, 1968),
     "1972_rapprochement": (1961, 1970),
     "2014_crimea": (2003, 2012),
     "2022_invasion": (2005, 2014),
 }
+TERRITORIAL_DISPUTES = {
+    "1969_border_clash": {("USSR", "PRC"): 4, ("USSR", "US"): 2},
+    "1972_rapprochement": {("USSR", "PRC"): 5, ("USSR", "US"): 1},
+    "2014_crimea": {},
+    "2022_invasion": {},
+}
+MIDB = Path("/work/shared/data/mid5_midb_4states_1946on.csv")  # optional cross-check
 
 
 @pytest.fixture(scope="module", params=SHIPPED)
@@ -142,22 +152,48 @@ def test_2022_roc_controls_and_russian_hostility_are_decisions():
             assert not (eff.type == "stance_shock" and {eff.actor, eff.target} == {"USSR", "ROC"})
 
 
-def test_rivalry_follows_the_mid_rule(shipped):
+def test_rivalry_follows_the_territorial_mid_rule(shipped):
     name, _, cfg = shipped
-    if name not in RIVALRY_YEARS:
-        pytest.skip("no rivalry years recorded for this scenario")
-    y0, y1 = RIVALRY_YEARS[name]
+    if name not in TERRITORIAL_DISPUTES:
+        pytest.skip("no dispute counts recorded for this scenario")
+    counts = TERRITORIAL_DISPUTES[name]
     ids = cfg.actor_ids
     for k, a in enumerate(ids):
         for b in ids[k + 1 :]:
-            ca, cb = cfg.actors[a].ccode, cfg.actors[b].ccode
-            disputes = {
-                d["dispnum"] for y in range(y0, y1 + 1) for d in datasets.mid_dispute(ca, cb, y)
-            }
-            want = min(1.0, len(disputes) / 5)
+            n = counts.get((a, b), counts.get((b, a), 0))
             sides = [cfg.relations.get(x, {}).get(y) for x, y in ((a, b), (b, a))]
             got = max((p.rivalry for p in sides if p is not None), default=0.0)
-            assert got == pytest.approx(want), f"{name}: {a}-{b} {len(disputes)} disputes"
+            assert got == pytest.approx(min(1.0, n / 3), abs=0.005), f"{name}: {a}-{b}"
+
+
+def _territorial_disputes(ca: int, cb: int, y0: int, y1: int) -> int:
+    by: dict[str, list[dict]] = {}
+    with MIDB.open() as fh:
+        for row in csv.DictReader(fh):
+            by.setdefault(row["dispnum"], []).append(row)
+    n = 0
+    for parts in by.values():
+        pa = [p for p in parts if int(p["ccode"]) == ca]
+        pb = [p for p in parts if int(p["ccode"]) == cb]
+        opposed = any(x["sidea"] != y["sidea"] for x in pa for y in pb)
+        active = any(int(p["styear"]) <= y1 and int(p["endyear"]) >= y0 for p in pa + pb)
+        territorial = any("1" in (p["revtype1"], p["revtype2"]) for p in pa + pb)
+        n += opposed and active and territorial
+    return n
+
+
+@pytest.mark.skipif(not MIDB.exists(), reason="MID 5.0 participant file not available")
+@pytest.mark.parametrize("name", sorted(TERRITORIAL_DISPUTES))
+def test_territorial_dispute_counts_match_mid5(name):
+    _, cfg = checked_config([f"scenario={name}"])
+    y0, y1 = RIVALRY_YEARS[name]
+    ids = cfg.actor_ids
+    counts = TERRITORIAL_DISPUTES[name]
+    for k, a in enumerate(ids):
+        for b in ids[k + 1 :]:
+            want = counts.get((a, b), counts.get((b, a), 0))
+            ca, cb = cfg.actors[a].ccode, cfg.actors[b].ccode
+            assert _territorial_disputes(ca, cb, y0, y1) == want, f"{name}: {a}-{b}"
 
 
 def test_capabilities_come_from_cow():

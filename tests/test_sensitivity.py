@@ -125,6 +125,7 @@ def test_figure_draws_the_dataset(result):
     np.testing.assert_allclose(widths, data[data["index"] == "ST"]["value"].to_numpy())
 
 
+@pytest.mark.slow
 def test_cli(tmp_path):
     out = tmp_path / "sens"
     r = subprocess.run(

@@ -120,6 +120,7 @@ def test_map_points_order_and_jobs(cfg1969):
     assert map_points(cfg1969, ["mechanics.momentum"], X, [0, 1], _stance, n_jobs=2) == serial
 
 
+@pytest.mark.slow
 def test_cli_writes_an_ensemble_folder(tmp_path):
     out = tmp_path / "ens"
     r = cardplay("ensemble", "runs=3", "n_jobs=2", "seed=2", f"out={out}", cwd=tmp_path)
@@ -143,6 +144,7 @@ def test_cli_writes_an_ensemble_folder(tmp_path):
     assert rates["pass_rate"].between(0, 1).all() and (rates["runs"] == 3).all()
 
 
+@pytest.mark.slow
 def test_cli_csv_and_chosen_pairs(tmp_path):
     out = tmp_path / "ens"
     r = cardplay("ensemble", "runs=2", "n_jobs=1", "format=csv", "pairs=USSR-PRC,US-PRC", "figures=false", f"out={out}", cwd=tmp_path)  # fmt: skip

@@ -17,6 +17,8 @@ import pytest
 
 from sim.sweep import swept_values
 
+slow = pytest.mark.slow
+
 SWEEP = [sys.executable, "-m", "sim.sweep"]
 HAWKS = "actors.USSR.factions.hawks.influence=0.35"
 GRID = ["+experiment=sweep_hawks_depth", HAWKS, "mechanics.depth=0,1"]
@@ -50,6 +52,7 @@ def joblib_sweep(tmp_path_factory) -> Path:
     return out
 
 
+@slow
 def test_gathered_table(joblib_sweep):
     t = pd.read_parquet(folder(joblib_sweep) / "results.parquet")
     assert list(t.columns[:6]) == [
@@ -74,6 +77,7 @@ def test_gathered_table(joblib_sweep):
     assert (folder(joblib_sweep) / "multirun.yaml").exists()
 
 
+@slow
 @pytest.mark.parametrize("launcher", ["basic", "submitit_local"])
 def test_launchers_give_identical_bytes(joblib_sweep, tmp_path, launcher):
     out = tmp_path / "out"
@@ -84,6 +88,7 @@ def test_launchers_give_identical_bytes(joblib_sweep, tmp_path, launcher):
     assert a == b
 
 
+@slow
 def test_resume_after_lost_job_reruns_only_that_job(tmp_path):
     out = tmp_path / "out"
     grid = [*GRID[:2], "mechanics.depth=0,1,2", "replicates=2", "study.record=series"]
@@ -111,6 +116,7 @@ def test_resume_after_lost_job_reruns_only_that_job(tmp_path):
     pd.testing.assert_frame_equal(pd.read_parquet(folder(out) / "series.parquet"), series)
 
 
+@slow
 def test_resume_after_killed_sweep(tmp_path):
     out = tmp_path / "out"
     grid = [*GRID[:2], "mechanics.depth=0,1,2", "replicates=3", "hydra/launcher=basic"]
@@ -140,6 +146,7 @@ def test_resume_after_killed_sweep(tmp_path):
     assert not list(store.glob(".*tmp*")), "a partial file was left in the store"
 
 
+@slow
 def test_bad_sweep_option_fails(tmp_path):
     out = tmp_path / "out"
     r = sweep(out, *GRID, "replicates=0", "hydra/launcher=basic")
@@ -168,6 +175,7 @@ def test_swept_values_are_typed():
     assert got == {"mechanics.depth": 2, "mechanics.temperature": 0.01, "scenario": "x"}
 
 
+@slow
 @pytest.mark.skipif(
     importlib.util.find_spec("hydra_plugins.hydra_ray_launcher") is None,
     reason="the Ray launcher is an optional extra (pip install -e '.[ray]')",
@@ -188,6 +196,7 @@ def _routed() -> bool:
     return "sim.sweep" in inspect.getsource(sim.hydra_app)
 
 
+@slow
 @pytest.mark.skipif(not _routed(), reason="cardplay --multirun does not route named sweeps yet")
 def test_cardplay_multirun_is_the_same_sweep(joblib_sweep, tmp_path):
     out = tmp_path / "out"
