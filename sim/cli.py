@@ -163,6 +163,13 @@ def usage() -> str:
         "commands:\n"
         "  run        run one scenario (default): cardplay run scenario=1969_border_clash seed=7\n"
         "  validate   stylized-fact pass rates: cardplay validate scenario=1969_border_clash runs=200\n"
+        "  compare    a counterfactual on common random numbers: cardplay compare variant=...\n"
+        "  ensemble   seeded replicates to one tidy table and a fan chart: cardplay ensemble runs=200\n"
+        "  sensitivity  SALib Morris / Sobol: cardplay sensitivity experiment=sensitivity_1969\n"
+        "  calibrate  fit mechanics to the record: cardplay calibrate experiment=calibrate_mechanics\n"
+        "  classroom  the browser app for a class: cardplay classroom\n"
+        "  report     the debrief of a run or class session: cardplay report <folder>\n"
+        "  --multirun Hydra sweeps: cardplay --multirun +experiment=sweep_hawks_depth\n"
         "\nany configuration key can be overridden, e.g. actors.USSR.weights.security=0.6\n"
         "or events.zhenbao_clash.enabled=false; see README.md and docs/."
     )

@@ -23,6 +23,10 @@ def run_app(cfg: DictConfig) -> str:
 
     raw = OmegaConf.to_container(cfg, resolve=True)
     raw.pop("hydra", None)
+    if "study" in raw:  # a named sweep (+experiment=sweep*): many replicates per job
+        from sim.sweep import task
+
+        return task(cfg)
     run_config = validate(raw)
     folder = Path(HydraConfig.get().runtime.output_dir)
     results = simulate(run_config)

@@ -58,3 +58,14 @@ def test_channel_works_only_as_far_as_both_engage(cfg1969):
     H = m.layout.view(m.x, "channel")
     H[0, 2], H[2, 0] = 0.8, 0.2
     assert working_channel(m.x, m.layout)[0, 2] == 0.2
+
+
+def test_schema_defaults_match_the_mechanics_file():
+    """One set of mechanics: the schema's defaults are the shipped configs/mechanics file."""
+    import yaml
+
+    from sim.config import CONFIG_DIR
+    from sim.schema import Mechanics
+
+    shipped = yaml.safe_load((CONFIG_DIR / "mechanics" / "default.yaml").read_text())
+    assert Mechanics().model_dump() == shipped
