@@ -41,7 +41,10 @@ def test_best_loss_never_rises_and_beats_the_defaults(de_run):
     assert np.all(np.diff(h["best_loss"]) <= 0)
     assert h["best_loss"].iloc[-1] <= h["loss"].iloc[0]
     assert h["best_loss"].iloc[-1] == h["loss"].min()
-    assert h.loc[0, NAMES].tolist() == [0.005, 0.15]
+    from sim.schema import Mechanics
+
+    defaults = Mechanics().model_dump()
+    assert h.loc[0, NAMES].tolist() == [defaults[n.split(".")[-1]] for n in NAMES]
     assert ((h["loss"] - (1 - h["pass_rate"])).abs() < 1e-12).all()
     for (lo, hi), p in zip(BOUNDS, NAMES, strict=True):
         assert h[p].between(lo, hi).all()

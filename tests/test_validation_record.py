@@ -24,11 +24,13 @@ SHORT_OF_THE_BAR = {
 }
 
 
-def _cases():
+def _cases() -> list:
+    out = []
     for name in scenario_names():
         why = SHORT_OF_THE_BAR.get(name)
         marks = [pytest.mark.xfail(strict=True, reason=why)] if why else []
-        yield pytest.param(name, marks=marks)
+        out.append(pytest.param(name, marks=marks))
+    return out
 
 
 @pytest.mark.slow
