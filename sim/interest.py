@@ -40,6 +40,7 @@ class Context:
     affinity: np.ndarray  # (n, n) regime affinity in {-1, 0, 1}
     rivalry: np.ndarray  # (n, n) stakes in dispute with each other actor, [0, 1]
     weights: np.ndarray  # (n, 5) effective weights, rows sum to 1
+    tie: np.ndarray  # (n, n) weight of i's recognition of j in public ties (j a claimant)
     collusion: float
     channel_weight: float
     indirect_value: float
@@ -50,14 +51,8 @@ class Context:
 
     def arrays(self) -> tuple:
         """The array constants in the compiled kernel's order."""
-        return (
-            self.capability,
-            self.trade_ref,
-            self.rival,
-            self.affinity,
-            self.rivalry,
-            self.weights,
-        )
+        return (self.capability, self.trade_ref, self.rival, self.affinity, self.rivalry,
+                self.weights, self.tie)
 
 
 def scalars(

@@ -123,26 +123,29 @@ def interests_one(x, o, n, cap, tref, rival, aff, riv, coll, chw, indv, rwc, exp
 
 
 @njit(cache=True)
-def public(x, n, chw, P):
-    """Symmetric public relation (stances plus leaked channels) into ``P``."""
+def public(x, n, chw, tie, P):
+    """Symmetric public relation into ``P``: stances, leaked channels, and recognition of
+    claimants (``tie[k, l]`` > 0 where l is a claimant: formal +tie/2 .. none -tie/2)."""
     nn = n * n
     for k in range(n):
         for l in range(n):
             h = chw * channel(x, nn, n, k, l) * x[LEAKED * nn + k * n + l]
             a = min(1.0, max(-1.0, x[k * n + l] + h))
             b = min(1.0, max(-1.0, x[l * n + k] + h))
-            P[k, l] = 0.5 * (a + b)
+            rk = tie[k, l] * (x[RECOG * nn + k * n + l] - 1.0) * 0.5
+            rl = tie[l, k] * (x[RECOG * nn + l * n + k] - 1.0) * 0.5
+            P[k, l] = 0.5 * (a + b + rk + rl)
 
 
 @njit(cache=True)
-def react(x, before, n, rho, beta, chw, P, Pb, S):
+def react(x, before, n, rho, beta, chw, tie, P, Pb, S):
     """Reciprocity and triadic reciprocity on ``x`` in place, relative to ``before``."""
-    public(before, n, chw, Pb)
-    react_from(x, n, rho, beta, chw, P, Pb, S)
+    public(before, n, chw, tie, Pb)
+    react_from(x, n, rho, beta, chw, tie, P, Pb, S)
 
 
 @njit(cache=True)
-def react_from(x, n, rho, beta, chw, P, Pb, S):
+def react_from(x, n, rho, beta, chw, tie, P, Pb, S):
     """Reciprocity and triadic reciprocity on the stance block of ``x``, in place.
 
     ``Pb`` holds the public relation before the change. Direct: i's stance moves
@@ -156,7 +159,7 @@ def react_from(x, n, rho, beta, chw, P, Pb, S):
         for l in range(n):
             S[k, l] = x[k * n + l]
     if beta > 0.0 and n >= 3:
-        public(x, n, chw, P)
+        public(x, n, chw, tie, P)
     for k in range(n):
         for l in range(n):
             if k == l:
@@ -186,9 +189,9 @@ def utility_of(x, o, n, f, ctx, W, u5):
 
     ``f`` = (collusion, channel_weight, indirect_value, rival_warmth_cost,
     reciprocity, balance, temperature, channel_cost, exposure, stakes);
-    ``ctx`` = (capability, trade_ref, rival, affinity, rivalry, weights).
+    ``ctx`` = (capability, trade_ref, rival, affinity, rivalry, weights, recognition ties).
     """
-    cap, tref, rival, aff, riv, weights = ctx
+    cap, tref, rival, aff, riv, weights, tie = ctx
     interests_one(x, o, n, cap, tref, rival, aff, riv, f[0], f[1], f[2], f[3], f[8], f[9], W, u5)
     s = 0.0
     for k in range(5):
@@ -215,9 +218,10 @@ def leaf_value(base, mover, c, n, f, ctx, menu, work):
         keep[nn + e] = base[d_idx[c, e]]
     for i in range(nn):
         keep[i] = base[i]
-    public(base, n, f[1], Pb)  # the public relation before the move
+    tie = ctx[6]
+    public(base, n, f[1], tie, Pb)  # the public relation before the move
     apply_move(base, c, d_idx, d_val, d_cnt, lo, hi, 1.0)
-    react_from(base, n, f[4], f[5], f[1], P, Pb, S)
+    react_from(base, n, f[4], f[5], f[1], tie, P, Pb, S)
     v = utility_of(base, mover, n, f, ctx, W, u5)
     for i in range(nn):
         base[i] = keep[i]
@@ -270,7 +274,7 @@ def value_of(base, mover, c, depth, n, f, ctx, menu, work):
         for i in range(X.shape[0]):
             if A[i] != 0.0:
                 X[i] = min(hi[i], max(lo[i], X[i] + A[i]))
-    react(X, base, n, f[4], f[5], f[1], P, Pb, S)
+    react(X, base, n, f[4], f[5], f[1], ctx[6], P, Pb, S)
     return utility_of(X, mover, n, f, ctx, W, u5)
 
 
@@ -298,7 +302,7 @@ def candidate_values(x0, movers, cands, depth, n, f, ctx, menu):
 @njit(cache=True)
 def interests_rows(X, observers, n, f, ctx):
     """Interest values (B, 5) of each row's observer (no reaction step)."""
-    cap, tref, rival, aff, riv, weights = ctx
+    cap, tref, rival, aff, riv, weights, tie = ctx
     out = np.empty((X.shape[0], 5))
     W = np.empty((n, n))
     u5 = np.empty(5)
@@ -326,10 +330,10 @@ def interests_rows(X, observers, n, f, ctx):
 
 
 @njit(cache=True)
-def react_rows(X, before, n, rho, beta, chw):
+def react_rows(X, before, n, rho, beta, chw, tie):
     """Reaction step on each row of a batch, in place (``before``: the rows' prior states)."""
     P = np.empty((n, n))
     Pb = np.empty((n, n))
     S = np.empty((n, n))
     for b in range(X.shape[0]):
-        react(X[b], before[b], n, rho, beta, chw, P, Pb, S)
+        react(X[b], before[b], n, rho, beta, chw, tie, P, Pb, S)

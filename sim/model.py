@@ -88,6 +88,8 @@ class CardModel(mesa.Model):
         self.growth = self._pair_matrix("trade_growth")
         self.leakage = self._pair_matrix("leakage")
         self.rivalry = self._pair_matrix("rivalry")
+        # recognition of a claimant counts as a public tie (formal +, none -)
+        self.tie = np.where(self.rival[None, :] >= 0, mech.recognition_tie, 0.0) * (1 - np.eye(n))
         self.trade_shock = np.ones((n, n))
         self.trade_ref = self.potential0.sum(1)
         self.casualties = np.zeros(n)
@@ -194,6 +196,7 @@ class CardModel(mesa.Model):
             exposure=m.exposure,
             stakes=m.stakes,
             rivalry=self.rivalry,
+            tie=self.tie,
         )
 
     # --- one step ------------------------------------------------------------------
@@ -280,6 +283,7 @@ class CardModel(mesa.Model):
             self.mech.reciprocity,
             self.mech.balance_pressure,
             self.mech.channel_weight,
+            self.tie,
         )
         lay = self.layout
         S = lay.view(x, "stance")

@@ -308,6 +308,7 @@ class Mechanics(Strict):
     rival_warmth_cost: float = Field(1.72, ge=0.0, le=10.0)
     channel_cost: float = Field(0.02, ge=0.0, le=1.0)
     reversion: Unit = 0.056
+    recognition_tie: Unit = 0.0
     exposure: float = Field(1.06, ge=0.0, le=10.0)
     stakes: float = Field(1.33, ge=0.0, le=10.0)
     alignment: Signed = 0.3
