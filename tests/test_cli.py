@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -20,10 +19,21 @@ def test_run_writes_a_complete_folder(tmp_path):
     r = cardplay("run", "seed=3", f"output.dir={out}", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     (folder,) = list((out / "1969_border_clash").iterdir())
-    for name in ["config.yaml", "provenance.json", "facts.csv", "narrative.md",
-                 "tables/pairs.parquet", "tables/pairs.csv", "tables/log.csv",
-                 "tables/actors.parquet", "tables/triangles.csv", "tables/factions.csv",
-                 "figures/relations.png", "figures/roles.png", "figures/utilities.png"]:
+    for name in [
+        "config.yaml",
+        "provenance.json",
+        "facts.csv",
+        "narrative.md",
+        "tables/pairs.parquet",
+        "tables/pairs.csv",
+        "tables/log.csv",
+        "tables/actors.parquet",
+        "tables/triangles.csv",
+        "tables/factions.csv",
+        "figures/relations.png",
+        "figures/roles.png",
+        "figures/utilities.png",
+    ]:
         assert (folder / name).stat().st_size > 0, name
     assert "stylized facts:" in r.stdout
     assert "Zhenbao Island clash" in (folder / "narrative.md").read_text()
@@ -53,12 +63,20 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, override, key):
 
 
 def test_malformed_scenario_file(tmp_path):
-    bad = Path(__file__).parent.parent / "scenarios" / "zz_test_malformed.yaml"
-    bad.write_text("# @package _global_\nname: [unclosed\n")
-    try:
-        r = cardplay("run", "scenario=zz_test_malformed", f"output.dir={tmp_path / 'o'}", cwd=tmp_path)
-    finally:
-        bad.unlink()
-    assert r.returncode == 2
-    assert len(r.stderr.strip().splitlines()) == 1
-    assert not (tmp_path / "o").exists()
+    """A scenario file that is not valid YAML gives one line, not a traceback (in a
+    temporary config tree, so the shipped scenarios/ folder is never touched)."""
+    import shutil
+
+    from sim.config import CONFIG_DIR, compose
+    from sim.errors import ConfigError
+
+    configs = tmp_path / "configs"
+    shutil.copytree(
+        CONFIG_DIR, configs, symlinks=False, ignore=shutil.ignore_patterns("scenario", "experiment")
+    )
+    (configs / "scenario").mkdir()
+    (configs / "scenario" / "broken.yaml").write_text("# @package _global_\nname: [unclosed\n")
+    with pytest.raises(ConfigError) as exc:
+        compose(["scenario=broken"], config_dir=configs)
+    line = exc.value.line()
+    assert "\n" not in line and line.startswith("config error: ")
