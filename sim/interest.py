@@ -51,8 +51,15 @@ class Context:
 
     def arrays(self) -> tuple:
         """The array constants in the compiled kernel's order."""
-        return (self.capability, self.trade_ref, self.rival, self.affinity, self.rivalry,
-                self.weights, self.tie)
+        return (
+            self.capability,
+            self.trade_ref,
+            self.rival,
+            self.affinity,
+            self.rivalry,
+            self.weights,
+            self.tie,
+        )
 
 
 def scalars(
@@ -83,8 +90,16 @@ def interests(x: np.ndarray, observer: np.ndarray, ctx: Context) -> np.ndarray:
 
 
 def utility(x: np.ndarray, observer: np.ndarray, ctx: Context) -> np.ndarray:
-    """Weighted utility (B,) of each row's observer, less the exposure risk of secret channels."""
+    """Weighted utility (B,) of each row's observer, as the decision kernel scores it (less the
+    exposure risk of secret channels and the stakes conceded to rivals)."""
     x = np.ascontiguousarray(x, dtype=float)
     obs = np.asarray(observer, dtype=np.int64)
-    secret = ctx.layout.view(x, "channel")[np.arange(len(obs)), obs].sum(1)
-    return (interests(x, obs, ctx) * ctx.weights[obs]).sum(1) - ctx.channel_cost * secret
+    rows = np.arange(len(obs))
+    secret = ctx.layout.view(x, "channel")[rows, obs].sum(1)
+    stance = ctx.layout.view(x, "stance")[rows, obs]
+    conceded = (ctx.rivalry[obs] * 0.5 * (stance + 1.0)).sum(1)
+    return (
+        (interests(x, obs, ctx) * ctx.weights[obs]).sum(1)
+        - ctx.channel_cost * secret
+        - ctx.stakes * conceded
+    )

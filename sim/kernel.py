@@ -73,12 +73,8 @@ def interests_one(x, o, n, cap, tref, rival, aff, riv, coll, chw, indv, rwc, exp
         out[1] = min(1.0, max(-1.0, np.log((total + 1e-9) / ref)))
     else:
         out[1] = 0.0
-    # sovereignty / legitimacy: stakes conceded to rivals, and contested claims
+    # sovereignty / legitimacy: contested claims (stakes conceded to rivals: utility_of)
     stand = 9 * nn
-    conceded = 0.0
-    for j in range(n):
-        if j != o:
-            conceded += stakes * riv[o, j] * 0.5 * (x[o * n + j] + 1.0)
     r = rival[o]
     if r >= 0:
         gap = 0.0
@@ -93,9 +89,9 @@ def interests_one(x, o, n, cap, tref, rival, aff, riv, coll, chw, indv, rwc, exp
             cnt += 1
         cnt = max(cnt, 1)
         legit = 0.4 * gap / cnt + 0.3 * (x[stand + o] - x[stand + r]) - 0.3 * rwc * warmth / cnt
-        out[2] = legit - conceded
+        out[2] = legit
     else:
-        out[2] = x[stand + o] - 1.0 - conceded
+        out[2] = x[stand + o] - 1.0
     # ideology
     ide = 0.0
     row = 0.0
@@ -185,7 +181,8 @@ def apply_move(x, c, d_idx, d_val, d_cnt, lo, hi, scale):
 
 @njit(cache=True)
 def utility_of(x, o, n, f, ctx, W, u5):
-    """Weighted utility of observer ``o`` in ``x``, less the exposure risk of secret channels.
+    """Weighted utility of observer ``o`` in ``x``, less the exposure risk of secret channels
+    and the stakes conceded to rivals.
 
     ``f`` = (collusion, channel_weight, indirect_value, rival_warmth_cost,
     reciprocity, balance, temperature, channel_cost, exposure, stakes);
@@ -198,7 +195,9 @@ def utility_of(x, o, n, f, ctx, W, u5):
         s += weights[o, k] * u5[k]
     nn = n * n
     for j in range(n):
-        s -= f[7] * x[CHANNEL * nn + o * n + j]
+        s -= f[7] * x[CHANNEL * nn + o * n + j]  # exposure risk of secret dealings
+        if j != o:  # stakes conceded by warming to a rival (whatever the weights)
+            s -= f[9] * riv[o, j] * 0.5 * (x[o * n + j] + 1.0)
     return s
 
 

@@ -372,9 +372,15 @@ class CardModel(mesa.Model):
     # --- observation -----------------------------------------------------------------
 
     def utilities(self, interests: np.ndarray) -> np.ndarray:
-        """Every actor's utility (n,) from its interest values, less secret-channel risk."""
+        """Every actor's utility (n,) from its interest values, less secret-channel risk and
+        the stakes conceded to rivals (as the decision kernel scores it)."""
         secret = self.layout.view(self.x, "channel").sum(1)
-        return (interests * self.ctx.weights).sum(1) - self.mech.channel_cost * secret
+        conceded = (self.rivalry * 0.5 * (self.layout.view(self.x, "stance") + 1.0)).sum(1)
+        return (
+            (interests * self.ctx.weights).sum(1)
+            - self.mech.channel_cost * secret
+            - self.mech.stakes * conceded
+        )
 
     def interests(self) -> np.ndarray:
         """Interest values (n, 5) of every actor in the current state."""

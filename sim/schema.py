@@ -287,15 +287,15 @@ class Mechanics(Strict):
     """Decision constants: one set for every scenario (free parameters, see docs/model.md)."""
 
     depth: int = Field(1, ge=0, le=3)
-    temperature: float = Field(0.0051, gt=0.0, le=10.0)
-    momentum: Unit = 0.157
-    reciprocity: Unit = 0.246
-    balance_pressure: float = Field(1.66, ge=0.0, le=5.0)
-    collusion: float = Field(0.2, ge=0.0, le=10.0)
-    channel_weight: Unit = 0.2
+    temperature: float = Field(0.0067, gt=0.0, le=10.0)
+    momentum: Unit = 0.131
+    reciprocity: Unit = 0.286
+    balance_pressure: float = Field(1.76, ge=0.0, le=5.0)
+    collusion: float = Field(0.71, ge=0.0, le=10.0)
+    channel_weight: Unit = 0.305
     step: Unit = 0.1
     escalation: Unit = 0.25
-    negotiation: Unit = 0.29
+    negotiation: Unit = 0.32
     channel_step: Unit = 0.25
     trade_step: Unit = 0.1
     controls_step: Unit = 0.25
@@ -305,12 +305,12 @@ class Mechanics(Strict):
     indirect_value: Unit = 0.5
     influence_rate: Unit = 0.3
     influence_memory: Unit = 0.7
-    rival_warmth_cost: float = Field(1.72, ge=0.0, le=10.0)
+    rival_warmth_cost: float = Field(2.0, ge=0.0, le=10.0)
     channel_cost: float = Field(0.02, ge=0.0, le=1.0)
-    reversion: Unit = 0.056
+    reversion: Unit = 0.0432
     recognition_tie: Unit = 0.0
-    exposure: float = Field(1.06, ge=0.0, le=10.0)
-    stakes: float = Field(1.33, ge=0.0, le=10.0)
+    exposure: float = Field(1.62, ge=0.0, le=10.0)
+    stakes: float = Field(0.282, ge=0.0, le=10.0)
     alignment: Signed = 0.3
 
 

@@ -14,8 +14,19 @@ import pandas as pd
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = {"1969_seed7": ["scenario=1969_border_clash", "seed=7"]}
-PAIR_COLS = ["step", "date", "actor", "target", "stance", "relation", "channel", "trade",
-             "controls", "commitment", "recognition"]
+PAIR_COLS = [
+    "step",
+    "date",
+    "actor",
+    "target",
+    "stance",
+    "relation",
+    "channel",
+    "trade",
+    "controls",
+    "commitment",
+    "recognition",
+]
 LOG_COLS = ["step", "date", "actor", "target", "action", "cameo", "kind", "event", "probability"]
 
 
@@ -24,8 +35,12 @@ def produce(overrides: list[str]) -> dict[str, pd.DataFrame]:
     from sim.core import simulate
 
     t = simulate(compose(overrides)).tables()
-    return {"pairs": t["pairs"][PAIR_COLS], "log": t["log"][LOG_COLS],
-            "actors": t["actors"], "factions": t["factions"]}
+    return {
+        "pairs": t["pairs"][PAIR_COLS],
+        "log": t["log"][LOG_COLS],
+        "actors": t["actors"],
+        "factions": t["factions"],
+    }
 
 
 def regenerate() -> None:

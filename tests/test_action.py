@@ -69,3 +69,32 @@ def test_schema_defaults_match_the_mechanics_file():
 
     shipped = yaml.safe_load((CONFIG_DIR / "mechanics" / "default.yaml").read_text())
     assert Mechanics().model_dump() == shipped
+
+
+def test_python_utility_matches_the_kernel(cfg1969):
+    """Recorded utilities are the ones decisions use (one implementation of U)."""
+    from sim import kernel
+    from sim.interest import utility
+
+    m = CardModel(cfg1969)
+    for _ in range(4):
+        m.step()
+    ctx = m.ctx
+    f = np.array(
+        [
+            ctx.collusion,
+            ctx.channel_weight,
+            ctx.indirect_value,
+            ctx.rival_warmth_cost,
+            0,
+            0,
+            1,
+            ctx.channel_cost,
+            ctx.exposure,
+            ctx.stakes,
+        ]
+    )
+    W, u5 = np.empty((m.n, m.n)), np.empty(5)
+    want = [kernel.utility_of(m.x.copy(), i, m.n, f, ctx.arrays(), W, u5) for i in range(m.n)]
+    np.testing.assert_allclose(utility(np.tile(m.x, (m.n, 1)), np.arange(m.n), ctx), want)
+    np.testing.assert_allclose(m.utilities(m.interests()), want)

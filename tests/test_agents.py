@@ -92,9 +92,13 @@ def test_actor_set_comes_from_the_scenario(raw, drop):
         raw["facts"] = {}
         raw["events"].pop("nixon_doctrine")
     if not drop:
-        raw["actors"]["JPN"] = {"name": "Japan", "ccode": 740, "capability": 0.05,
-                                "regime": "liberal_democracy",
-                                "weights": {"security": 0.5, "economy": 0.5}}
+        raw["actors"]["JPN"] = {
+            "name": "Japan",
+            "ccode": 740,
+            "capability": 0.05,
+            "regime": "liberal_democracy",
+            "weights": {"security": 0.5, "economy": 0.5},
+        }
         raw["relations"]["JPN"] = {"US": {"stance": 0.6, "commitment": 0.8}}
     cfg = validate(raw)
     res = simulate(cfg)

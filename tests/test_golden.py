@@ -21,7 +21,15 @@ def test_matches_golden(name):
         assert len(got) == len(want), table
         for col in got.columns:
             if pd.api.types.is_numeric_dtype(want[col]) and pd.api.types.is_numeric_dtype(got[col]):
-                np.testing.assert_allclose(got[col].to_numpy(float), want[col].to_numpy(float),
-                                           rtol=1e-9, atol=1e-12, err_msg=f"{table}.{col}")
+                np.testing.assert_allclose(
+                    got[col].to_numpy(float),
+                    want[col].to_numpy(float),
+                    rtol=1e-9,
+                    atol=1e-12,
+                    err_msg=f"{table}.{col}",
+                )
             else:
-                assert got[col].fillna("").astype(str).tolist() == want[col].fillna("").astype(str).tolist(), f"{table}.{col}"
+                assert (
+                    got[col].fillna("").astype(str).tolist()
+                    == want[col].fillna("").astype(str).tolist()
+                ), f"{table}.{col}"

@@ -11,8 +11,11 @@ from sim.ensemble import fact_matrix, map_runs, seeds
 def test_no_event_touches_the_soviet_roc_pair(cfg1969):
     for eid, ev in cfg1969.events.items():
         for eff in ev.effects:
-            parties = {getattr(eff, "actor", None), getattr(eff, "target", None),
-                       *(getattr(eff, "actors", None) or [])}
+            parties = {
+                getattr(eff, "actor", None),
+                getattr(eff, "target", None),
+                *(getattr(eff, "actors", None) or []),
+            }
             assert not {"USSR", "ROC"} <= parties, eid
 
 

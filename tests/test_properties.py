@@ -21,7 +21,9 @@ weights = st.fixed_dictionaries({k: unit for k in INTEREST_NAMES}).filter(
 )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     w=weights,
     temperature=st.floats(1e-3, 1.0),
@@ -32,16 +34,22 @@ weights = st.fixed_dictionaries({k: unit for k in INTEREST_NAMES}).filter(
     stance=st.floats(-1.0, 1.0),
     seed=st.integers(0, 2**32),
 )
-def test_state_stays_in_range_and_utilities_finite(raw1969, w, temperature, depth, momentum,
-                                                   reciprocity, balance, stance, seed):
+def test_state_stays_in_range_and_utilities_finite(
+    raw1969, w, temperature, depth, momentum, reciprocity, balance, stance, seed
+):
     raw = copy.deepcopy(raw1969)
     raw["window"] = SHORT
     raw["facts"] = {}
     raw["seed"] = seed
     raw["actors"]["USSR"]["weights"] = w
     raw["relations"]["USSR"]["ROC"]["stance"] = stance
-    raw["mechanics"].update(temperature=temperature, depth=depth, momentum=momentum,
-                            reciprocity=reciprocity, balance_pressure=balance)
+    raw["mechanics"].update(
+        temperature=temperature,
+        depth=depth,
+        momentum=momentum,
+        reciprocity=reciprocity,
+        balance_pressure=balance,
+    )
     res = simulate(validate(raw))
     S = res.block("stance")
     assert np.all(S >= -1) and np.all(S <= 1)
@@ -55,6 +63,7 @@ def test_state_stays_in_range_and_utilities_finite(raw1969, w, temperature, dept
 
 # --- bad scenario files --------------------------------------------------------------
 
+
 def _set(d: dict, path: list, value) -> None:
     for k in path[:-1]:
         d = d[k]
@@ -62,21 +71,39 @@ def _set(d: dict, path: list, value) -> None:
 
 
 BAD = [
-    (["actors", "USSR", "weights", "security"], st.floats(1.0001, 1e6) | st.floats(-1e6, -1e-4),
-     "actors.USSR.weights.security"),
-    (["events", "zhenbao_clash", "date"], st.sampled_from(["1968-12", "1971-07", "2000-01"]),
-     "events.zhenbao_clash.date"),
-    (["events", "zhenbao_clash", "date"], st.sampled_from(["1969-13", "69-03", "March"]),
-     "events.zhenbao_clash.date"),
-    (["events", "zhenbao_clash", "effects", 0, "actor"], st.text(min_size=1, max_size=6).filter(
-        lambda s: s not in ("USSR", "PRC", "ROC", "US")), "events.zhenbao_clash.effects.0.actor"),
+    (
+        ["actors", "USSR", "weights", "security"],
+        st.floats(1.0001, 1e6) | st.floats(-1e6, -1e-4),
+        "actors.USSR.weights.security",
+    ),
+    (
+        ["events", "zhenbao_clash", "date"],
+        st.sampled_from(["1968-12", "1971-07", "2000-01"]),
+        "events.zhenbao_clash.date",
+    ),
+    (
+        ["events", "zhenbao_clash", "date"],
+        st.sampled_from(["1969-13", "69-03", "March"]),
+        "events.zhenbao_clash.date",
+    ),
+    (
+        ["events", "zhenbao_clash", "effects", 0, "actor"],
+        st.text(min_size=1, max_size=6).filter(lambda s: s not in ("USSR", "PRC", "ROC", "US")),
+        "events.zhenbao_clash.effects.0.actor",
+    ),
     (["relations", "USSR", "PRC", "stance"], st.floats(1.0001, 50), "relations.USSR.PRC.stance"),
     (["mechanics", "temperature"], st.floats(-5, 0), "mechanics.temperature"),
-    (["actors", "USSR", "factions", "hawks", "influence"], st.floats(1.0001, 9), "actors.USSR.factions.hawks.influence"),
+    (
+        ["actors", "USSR", "factions", "hawks", "influence"],
+        st.floats(1.0001, 9),
+        "actors.USSR.factions.hawks.influence",
+    ),
 ]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(case=st.sampled_from(range(len(BAD))), data=st.data())
 def test_bad_values_give_one_clean_line(raw1969, case, data):
     path, strategy, key = BAD[case]
@@ -90,10 +117,20 @@ def test_bad_values_give_one_clean_line(raw1969, case, data):
     assert line.startswith("config error: ")
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
-    where=st.sampled_from([[], ["actors", "PRC"], ["mechanics"], ["events", "border_talks"],
-                           ["window"], ["relations", "US", "ROC"]]),
+    where=st.sampled_from(
+        [
+            [],
+            ["actors", "PRC"],
+            ["mechanics"],
+            ["events", "border_talks"],
+            ["window"],
+            ["relations", "US", "ROC"],
+        ]
+    ),
     key=st.from_regex(r"[a-z][a-z_]{0,12}", fullmatch=True),
 )
 def test_unknown_keys_are_named(raw1969, where, key):
@@ -111,9 +148,13 @@ def test_unknown_keys_are_named(raw1969, where, key):
 
 
 @settings(max_examples=20, deadline=None)
-@given(junk=st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=5),
-                         lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=4), c, max_size=3),
-                         max_leaves=8))
+@given(
+    junk=st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+        lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=4), c, max_size=3),
+        max_leaves=8,
+    )
+)
 def test_arbitrary_junk_never_crashes_validation(junk):
     with pytest.raises(ConfigError):
         validate(junk if isinstance(junk, dict) else {"actors": junk})
