@@ -39,11 +39,10 @@ import pandas as pd
 from sim.cli import checked_config, pop_option
 from sim.errors import ConfigError
 from sim.study import (
-    boolean,
     check_folder,
     load_experiment,
     map_points,
-    parse_jobs,
+    output_options,
     parse_parameters,
     text,
 )
@@ -435,12 +434,7 @@ def cmd_calibrate(args: list[str]) -> int:
     maxfev = pop_option(overrides, "maxfev", 0)
     reps = pop_option(overrides, "replicates", 0)
     oseed = pop_option(overrides, "optimizer_seed", -1)
-    n_jobs = parse_jobs(pop_option(overrides, "n_jobs", -1))
-    fmt = pop_option(overrides, "format", "parquet", text)
-    out = pop_option(overrides, "out", "", text)
-    figures = pop_option(overrides, "figures", True, boolean)
-    if fmt not in ("parquet", "csv"):
-        raise ConfigError("format", fmt, "parquet or csv")
+    n_jobs, fmt, out, figures = output_options(overrides)
     path, spec = load_experiment(name, "calibrate_", KEYS)
     method = method or spec.get("method", "differential_evolution")
     if method not in METHODS:

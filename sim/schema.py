@@ -9,6 +9,7 @@ valid. Unknown keys are rejected everywhere.
 
 from __future__ import annotations
 
+import typing
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -423,25 +424,11 @@ def validate(raw: dict[str, Any]) -> RunConfig:
     return cfg
 
 
-_TAGS = {
-    "stance_shock",
-    "casualties",
-    "faction_shift",
-    "commitment",
-    "standing",
-    "recognition",
-    "sanctions",
-    "talks",
-    "trade_shock",
-    "rivalry",
-    "leakage",
-    "Compare",
-    "AllOf",
-    "AnyOf",
-    "Series",
-    "float",
-    "str",
-}
+EFFECT_TYPES = tuple(
+    t.model_fields["type"].annotation.__args__[0]
+    for t in typing.get_args(typing.get_args(Effect)[0])
+)
+_TAGS = {*EFFECT_TYPES, "Compare", "AllOf", "AnyOf", "Series", "float", "str"}
 
 
 def _no_interpolation(node: Any, path: str) -> None:

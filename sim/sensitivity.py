@@ -39,13 +39,12 @@ import pandas as pd
 from sim.cli import checked_config, pop_option
 from sim.errors import ConfigError
 from sim.study import (
-    boolean,
     check_folder,
     default_folder,
     load_experiment,
     map_points,
+    output_options,
     parse_complements,
-    parse_jobs,
     parse_parameters,
     text,
 )
@@ -386,12 +385,7 @@ def cmd_sensitivity(args: list[str]) -> int:
     trajectories = pop_option(overrides, "trajectories", 0)
     reps = pop_option(overrides, "replicates", 0)
     sseed = pop_option(overrides, "sample_seed", -1)
-    n_jobs = parse_jobs(pop_option(overrides, "n_jobs", -1))
-    fmt = pop_option(overrides, "format", "parquet", text)
-    out = pop_option(overrides, "out", "", text)
-    figures = pop_option(overrides, "figures", True, boolean)
-    if fmt not in ("parquet", "csv"):
-        raise ConfigError("format", fmt, "parquet or csv")
+    n_jobs, fmt, out, figures = output_options(overrides)
     path, spec = load_experiment(name, "sensitivity_", KEYS)
     methods = parse_methods(spec.get("methods"), only)
     if n:

@@ -394,6 +394,18 @@ def write_ensemble(
     return Path(folder)
 
 
+def output_options(overrides: list[str]) -> tuple[int, str, str, bool]:
+    """Take the options every study command shares out of ``overrides``:
+    ``n_jobs`` (workers), ``format`` (parquet|csv), ``out`` (folder), ``figures``."""
+    n_jobs = parse_jobs(pop_option(overrides, "n_jobs", -1))
+    fmt = pop_option(overrides, "format", "parquet", text)
+    out = pop_option(overrides, "out", "", text)
+    figures = pop_option(overrides, "figures", True, boolean)
+    if fmt not in FORMATS:
+        raise ConfigError("format", fmt, "parquet or csv")
+    return n_jobs, fmt, out, figures
+
+
 def cmd_ensemble(args: list[str]) -> int:
     """``cardplay ensemble [runs=100] [n_jobs=-1] [format=parquet|csv] [out=DIR]
     [pairs=A-B,...] [figures=true] [overrides]``."""
@@ -401,15 +413,10 @@ def cmd_ensemble(args: list[str]) -> int:
 
     overrides = list(args)
     runs = pop_option(overrides, "runs", 100)
-    n_jobs = parse_jobs(pop_option(overrides, "n_jobs", -1))
-    fmt = pop_option(overrides, "format", "parquet", text)
-    out = pop_option(overrides, "out", "", text)
+    n_jobs, fmt, out, figures = output_options(overrides)
     pairs_spec = pop_option(overrides, "pairs", "", text)
-    figures = pop_option(overrides, "figures", True, boolean)
     if runs < 1:
         raise ConfigError("runs", runs, "a whole number >= 1")
-    if fmt not in FORMATS:
-        raise ConfigError("format", fmt, "parquet or csv")
     raw, cfg = checked_config(overrides)
     pairs_to_show = parse_pairs(pairs_spec, cfg)
     folder = Path(out) if out else default_folder(cfg, "ensembles", f"runs{runs}_seed{cfg.seed}")

@@ -258,23 +258,14 @@ SEARCH = f"hydra.searchpath=[file://{FIXTURES}]"
 
 
 def test_guide_exists_and_covers_every_schema_field():
-    from sim.schema import Actor, Event, Faction, Gains, Pair, Series, Weights
+    from sim.schema import EFFECT_TYPES, Actor, Event, Faction, Gains, Pair, Series, Weights
 
     guide = (REPO / "docs" / "scenarios.md").read_text()
     fields = set()
     for model in (Actor, Faction, Gains, Pair, Event, Weights, Series):
         fields |= {f.alias or n for n, f in model.model_fields.items()}
+    fields |= set(EFFECT_TYPES)
     fields |= {
-        "stance_shock",
-        "casualties",
-        "faction_shift",
-        "commitment",
-        "standing",
-        "recognition",
-        "sanctions",
-        "talks",
-        "trade_shock",
-        "leakage",
         "all",
         "any",
         "margin",
