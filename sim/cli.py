@@ -99,11 +99,56 @@ def pop_option(overrides: list[str], key: str, default, cast: Callable = int):
 # --- run -----------------------------------------------------------------------------
 
 
+def sweep_cases(overrides: list[str]) -> list[list[str]]:
+    """Override lists that together try every value of every command-line sweep once
+    (the other sweeps held at their first value)."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    try:
+        parsed = OverridesParser.create().parse_overrides(overrides)
+    except Exception as exc:  # Hydra's grammar errors
+        raise ConfigError("<override>", " ".join(overrides), str(exc).splitlines()[0]) from None
+    lines, sweeps = [], {}
+    for k, o in enumerate(parsed):
+        key = o.input_line.split("=", 1)[0]
+        values = None
+        if o.is_sweep_override():
+            try:
+                values = list(o.sweep_string_iterator())
+            except Exception:  # an interval for an optimising sweeper: nothing to enumerate
+                values = None
+        if values:
+            sweeps[k] = (key, values)
+            lines.append(f"{key}={values[0]}")
+        else:
+            lines.append(o.input_line)
+    cases = [lines]
+    for k, (key, values) in sweeps.items():
+        for v in values[1:]:
+            case = list(lines)
+            case[k] = f"{key}={v}"
+            cases.append(case)
+    return cases
+
+
+def check_sweep(overrides: list[str]) -> None:
+    """Every value of a command-line sweep composes and validates (one line, exit 2 if not)."""
+    for case in sweep_cases(overrides):
+        if any(o.lstrip("+").startswith("experiment=") for o in case):
+            from sim.config import compose_with
+
+            compose_with(case)  # a named study: its task validates each job's configuration
+        else:
+            checked_config(case)
+
+
 def cmd_run(args: list[str]) -> int:
     flags, overrides = split_args(args)
-    if not ({"--multirun", "-m"} & set(flags)) and not (
-        {"--help", "-h", "--hydra-help"} & set(flags)
-    ):
+    if {"--help", "-h", "--hydra-help"} & set(flags):
+        pass
+    elif {"--multirun", "-m"} & set(flags):
+        check_sweep(overrides)  # before Hydra launches anything
+    else:
         checked_config(overrides)  # one-line error and exit 2 before Hydra makes a folder
     from sim.hydra_app import run_app
 

@@ -80,3 +80,23 @@ def test_malformed_scenario_file(tmp_path):
         compose(["scenario=broken"], config_dir=configs)
     line = exc.value.line()
     assert "\n" not in line and line.startswith("config error: ")
+
+
+def test_sweep_cases_try_every_value_once():
+    from sim.cli import sweep_cases
+
+    cases = sweep_cases(["mechanics.depth=0,1,2", "seed=3", "mechanics.temperature=0.004,0.006"])
+    assert cases[0] == ["mechanics.depth=0", "seed=3", "mechanics.temperature=0.004"]
+    assert len(cases) == 4
+    assert ["mechanics.depth=2", "seed=3", "mechanics.temperature=0.004"] in cases
+    assert ["mechanics.depth=0", "seed=3", "mechanics.temperature=0.006"] in cases
+
+
+def test_bad_value_in_a_sweep_is_one_line_and_exit_2(tmp_path):
+    out = tmp_path / "out"
+    r = cardplay("--multirun", "mechanics.depth=0,9", f"output.dir={out}", cwd=tmp_path)
+    assert r.returncode == 2
+    assert r.stderr.strip() == (
+        "config error: mechanics.depth = 9: must be <= 3 (see docs/scenarios.md)"
+    )
+    assert not out.exists()
