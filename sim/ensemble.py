@@ -36,7 +36,10 @@ def _chunk(cfg: RunConfig, chunk: Sequence[int], fn: Callable | None) -> list:
 
 
 def _single_threaded() -> None:
-    """One BLAS thread per worker: the workers already use every core."""
+    """One BLAS and one numba thread per worker: the workers already use every core."""
+    import numba
+
+    numba.set_num_threads(1)
     try:
         from threadpoolctl import threadpool_limits
 

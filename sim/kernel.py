@@ -11,7 +11,7 @@ entries per candidate, applied with clipping to the state bounds.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 STANCE, CHANNEL, LEAKED, RECOG, COMMIT, TRADE, INDIRECT, CONTROLS, TALKS = range(9)
 
@@ -277,24 +277,29 @@ def value_of(base, mover, c, depth, n, f, ctx, menu, work):
     return utility_of(X, mover, n, f, ctx, W, u5)
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def candidate_values(x0, movers, cands, depth, n, f, ctx, menu):
-    """Values of every (mover, candidate) pair in state ``x0``."""
+    """Values of every (mover, candidate) pair in state ``x0``.
+
+    Candidates are independent: they are scored in parallel (numba threads), each
+    with its own copy of the state and its own buffers, so the result does not
+    depend on the number of threads or their order.
+    """
     L = x0.shape[0]
     width = max(menu[5].shape[1], 1)
-    work = (
-        np.empty((depth + 1, L)),
-        np.empty((depth + 1, L)),
-        np.empty((depth + 1, width)),
-        np.empty((n, n)),
-        np.empty((n, n)),
-        np.empty((n, n)),
-        np.empty((n, n)),
-        np.empty(5),
-    )
     out = np.empty(cands.shape[0])
-    for b in range(cands.shape[0]):
-        out[b] = value_of(x0, movers[b], cands[b], depth, n, f, ctx, menu, work)
+    for b in prange(cands.shape[0]):
+        work = (
+            np.empty((depth + 1, L)),
+            np.empty((depth + 1, L)),
+            np.empty((depth + 1, width)),
+            np.empty((n, n)),
+            np.empty((n, n)),
+            np.empty((n, n)),
+            np.empty((n, n)),
+            np.empty(5),
+        )
+        out[b] = value_of(x0.copy(), movers[b], cands[b], depth, n, f, ctx, menu, work)
     return out
 
 
