@@ -31,11 +31,11 @@ def replicate(cfg: RunConfig, seed: int, fn: Callable | None = None):
 
 
 def _chunk(cfg: RunConfig, chunk: Sequence[int], fn: Callable | None) -> list:
-    _single_threaded()
+    single_threaded()
     return [replicate(cfg, s, fn) for s in chunk]
 
 
-def _single_threaded() -> None:
+def single_threaded() -> None:
     """One BLAS and one numba thread per worker: the workers already use every core."""
     import numba
 

@@ -188,9 +188,9 @@ def with_values(
 
 def _points_chunk(cfg, names, tasks, fn, complements=None) -> list:
     """``fn`` of each (point, seed) task; the configuration is rebuilt when the point changes."""
-    from sim.ensemble import _single_threaded, replicate
+    from sim.ensemble import replicate, single_threaded
 
-    _single_threaded()
+    single_threaded()
     out, last, c = [], None, None
     for x, s in tasks:
         if last is None or not np.array_equal(x, last):

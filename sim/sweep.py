@@ -170,10 +170,11 @@ def fact_rows(cfg, recs: list[list[bool]], seed_list: list[int], chash: str) -> 
 
 def compute(cfg, replicates: int, record: str, n_jobs: int) -> dict[str, pd.DataFrame]:
     """A job's tables: ``results`` (facts per replicate) and, if recorded, ``series``."""
-    from sim.ensemble import fact_row, map_runs, seeds
+    from sim.ensemble import fact_row, map_runs, seeds, single_threaded
     from sim.provenance import config_hash
     from sim.study import assemble, ensemble_record
 
+    single_threaded()  # the launcher runs jobs in parallel: one thread per job process
     seed_list = seeds(cfg, replicates)
     chash = config_hash(cfg)
     if record == "series":
