@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import numpy as np
 import pandas as pd
+
+from sim.plots import unordered_rows
 
 __all__ = ["narrate", "narrative_text", "CONFIGURATION_NAMES"]
 
@@ -82,14 +83,7 @@ def _relation_changes(
     threshold: float,
 ) -> list[tuple[str, frozenset, int, tuple, str]]:
     """(date, pair, priority, key, sentence) for notable relation changes."""
-    df = pairs[pairs["actor"] != pairs["target"]].copy()
-    if "goldstein" in df.columns:
-        df["_g"] = df["goldstein"].astype(float)
-    else:
-        df["_g"] = df["relation"].astype(float) * 10.0
-    first = df["actor"].map(rank) < df["target"].map(rank)
-    df["a"] = np.where(first, df["actor"], df["target"])
-    df["b"] = np.where(first, df["target"], df["actor"])
+    df = unordered_rows(pairs, rank)
     df = df.groupby(["a", "b", "step", "date"], as_index=False)["_g"].mean()
     df = _last_per_date(df, ["a", "b"])
     out = []

@@ -250,6 +250,20 @@ def pair_styles(pair_list: Iterable[tuple[str, str]]) -> dict[frozenset, dict]:
     }
 
 
+def unordered_rows(pairs: pd.DataFrame, rank: Mapping[str, int]) -> pd.DataFrame:
+    """The ordered-pair rows with ``_g`` (relation in Goldstein units) and the pair as
+    (``a``, ``b``), ``a`` the earlier actor in ``rank``."""
+    df = pairs[pairs["actor"] != pairs["target"]].copy()
+    if "goldstein" in df.columns:
+        df["_g"] = df["goldstein"].astype(float)
+    else:
+        df["_g"] = df["relation"].astype(float) * 10.0
+    first = df["actor"].map(rank) < df["target"].map(rank)
+    df["a"] = np.where(first, df["actor"], df["target"])
+    df["b"] = np.where(first, df["target"], df["actor"])
+    return df
+
+
 def _pair_goldstein(
     pairs: pd.DataFrame, names: Mapping[str, str] | None = None, extra: Sequence[str] = ()
 ) -> pd.DataFrame:
@@ -260,14 +274,7 @@ def _pair_goldstein(
     """
     order = actor_order(pairs, names)
     rank = {a: i for i, a in enumerate(order)}
-    df = pairs[pairs["actor"] != pairs["target"]].copy()
-    if "goldstein" in df.columns:
-        df["_g"] = df["goldstein"].astype(float)
-    else:
-        df["_g"] = df["relation"].astype(float) * 10.0
-    first = df["actor"].map(rank) < df["target"].map(rank)
-    df["a"] = np.where(first, df["actor"], df["target"])
-    df["b"] = np.where(first, df["target"], df["actor"])
+    df = unordered_rows(pairs, rank)
     keys = [*extra, "a", "b", "step", "date"]
     out = df.groupby(keys, sort=False, as_index=False)["_g"].mean()
     out = out.rename(columns={"_g": "goldstein"})

@@ -41,9 +41,6 @@ EMERGENT = {
     "2022_invasion": [("USSR", "PRC"), ("USSR", "ROC")],
 }
 ECONOMIC = {"trade_shock", "leakage"}
-# Files whose effect sizes do not yet carry a "free parameter" comment on their line
-# (1969_border_clash predates the rule; reported to its owner).
-UNCOMMENTED_EFFECTS = {"1969_border_clash"}
 
 # Rivalry rule (the scenario files' comment): territorial stakes, min(1, MID 5.0
 # disputes with the two on opposite sides and a territorial revision type (revtype 1)
@@ -118,12 +115,11 @@ def test_every_number_has_a_source(shipped):
     for aid, row in cfg.relations.items():
         for tid, pair in row.items():
             assert pair.source, f"relations.{aid}.{tid}"
-    if name in UNCOMMENTED_EFFECTS:
-        return
     text = (REPO / "scenarios" / f"{name}.yaml").read_text()
     for line in text.splitlines():
         if re.search(
-            r"\{type: (stance_shock|commitment|standing|sanctions|trade_shock|leakage)", line
+            r"\{type: (stance_shock|casualties|commitment|standing|sanctions|trade_shock|leakage|rivalry)",
+            line,
         ):
             assert "#" in line, f"effect without a source comment: {line.strip()}"
 
