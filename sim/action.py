@@ -176,9 +176,9 @@ class Menu:
                     cond(c, R_ij, LT, 1.5)
                     cond(c, S_ij, GT, s.alignment)  # recognition follows rapprochement
                     c = add("derecognise", i, j)
-                    e(c, R_ij, ADD, -1.0)
+                    e(c, R_ij, ADD, -1.0)  # formal to unofficial: switching recognition
                     e(c, S_ij, ADD, -s.step)
-                    cond(c, R_ij, GT, 0.5)
+                    cond(c, R_ij, GT, 1.5)
                     cond(c, S_ir, GT, s.alignment)  # a price paid to the rival claimant
 
         self.actor_arr = np.array(self.actor)

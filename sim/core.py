@@ -77,7 +77,7 @@ class Recorder:
         self.states[t] = m.x
         u = m.interests()
         self.inter[t] = u
-        self.util[t] = m.utilities(u)
+        self.util[t] = m.utilities()
         self.cap[t] = m.ctx.capability
         for a, f in zip(m.ids, m.factions, strict=True):
             if f.names:

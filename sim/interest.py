@@ -40,7 +40,8 @@ class Context:
     affinity: np.ndarray  # (n, n) regime affinity in {-1, 0, 1}
     rivalry: np.ndarray  # (n, n) stakes in dispute with each other actor, [0, 1]
     weights: np.ndarray  # (n, 5) effective weights, rows sum to 1
-    tie: np.ndarray  # (n, n) weight of i's recognition of j in public ties (j a claimant)
+    commitment0: np.ndarray  # (n, n) commitments at the opening (pledges one can renege on)
+    recognition0: np.ndarray  # (n, n) recognition levels at the opening
     collusion: float
     channel_weight: float
     indirect_value: float
@@ -48,6 +49,9 @@ class Context:
     channel_cost: float
     exposure: float
     stakes: float
+    retaliation: float
+    reneging: float
+    solidarity: float
 
     def arrays(self) -> tuple:
         """The array constants in the compiled kernel's order."""
@@ -58,7 +62,8 @@ class Context:
             self.affinity,
             self.rivalry,
             self.weights,
-            self.tie,
+            self.commitment0,
+            self.recognition0,
         )
 
 
@@ -78,6 +83,9 @@ def scalars(
             ctx.channel_cost,
             ctx.exposure,
             ctx.stakes,
+            ctx.retaliation,
+            ctx.reneging,
+            ctx.solidarity,
         ]
     )
 
@@ -90,16 +98,9 @@ def interests(x: np.ndarray, observer: np.ndarray, ctx: Context) -> np.ndarray:
 
 
 def utility(x: np.ndarray, observer: np.ndarray, ctx: Context) -> np.ndarray:
-    """Weighted utility (B,) of each row's observer, as the decision kernel scores it (less the
-    exposure risk of secret channels and the stakes conceded to rivals)."""
+    """Weighted utility (B,) of each row's observer, as the decision kernel scores it: the
+    interests less the exposure risk of secret channels, the stakes conceded to rivals and
+    the reputation lost by reneging on opening commitments (:func:`sim.kernel.costs`)."""
     x = np.ascontiguousarray(x, dtype=float)
     obs = np.asarray(observer, dtype=np.int64)
-    rows = np.arange(len(obs))
-    secret = ctx.layout.view(x, "channel")[rows, obs].sum(1)
-    stance = ctx.layout.view(x, "stance")[rows, obs]
-    conceded = (ctx.rivalry[obs] * 0.5 * (stance + 1.0)).sum(1)
-    return (
-        (interests(x, obs, ctx) * ctx.weights[obs]).sum(1)
-        - ctx.channel_cost * secret
-        - ctx.stakes * conceded
-    )
+    return kernel.utility_rows(x, obs, ctx.layout.n, scalars(ctx), ctx.arrays())

@@ -23,7 +23,9 @@ def channel(x, nn, n, k, l):
 
 
 @njit(cache=True)
-def interests_one(x, o, n, cap, tref, rival, aff, riv, coll, chw, indv, rwc, expo, stakes, W, out):
+def interests_one(
+    x, o, n, cap, tref, rival, aff, riv, coll, chw, indv, rwc, expo, stakes, sol, W, out
+):
     """Write the five interest values of observer ``o`` in state ``x`` into ``out``."""
     nn = n * n
     for k in range(n):
@@ -42,7 +44,14 @@ def interests_one(x, o, n, cap, tref, rival, aff, riv, coll, chw, indv, rwc, exp
         h = max(-t, 0.0)
         f = max(t, 0.0)
         threat += cap[j] * h
-        support += cap[j] * 0.5 * (x[COMMIT * nn + j * n + o] + f)
+        pledge = x[COMMIT * nn + j * n + o]
+        if sol > 0.0 and pledge > 0.0:  # an ally's pledge is worth less to a free rider
+            gap = 0.0
+            for t in range(n):
+                if t != o and t != j:
+                    gap = max(gap, x[CONTROLS * nn + j * n + t] - x[CONTROLS * nn + o * n + t])
+            pledge *= max(1.0 - sol * gap, 0.0)
+        support += cap[j] * 0.5 * (pledge + f)
         norm += cap[j]
     exposed = 0.0
     for j in range(n):
@@ -119,43 +128,74 @@ def interests_one(x, o, n, cap, tref, rival, aff, riv, coll, chw, indv, rwc, exp
 
 
 @njit(cache=True)
-def public(x, n, chw, tie, P):
-    """Symmetric public relation into ``P``: stances, leaked channels, and recognition of
-    claimants (``tie[k, l]`` > 0 where l is a claimant: formal +tie/2 .. none -tie/2)."""
+def public(x, n, chw, P):
+    """Symmetric public relation into ``P``: stances plus leaked channels."""
     nn = n * n
     for k in range(n):
         for l in range(n):
             h = chw * channel(x, nn, n, k, l) * x[LEAKED * nn + k * n + l]
             a = min(1.0, max(-1.0, x[k * n + l] + h))
             b = min(1.0, max(-1.0, x[l * n + k] + h))
-            rk = tie[k, l] * (x[RECOG * nn + k * n + l] - 1.0) * 0.5
-            rl = tie[l, k] * (x[RECOG * nn + l * n + k] - 1.0) * 0.5
-            P[k, l] = 0.5 * (a + b + rk + rl)
+            P[k, l] = 0.5 * (a + b)
 
 
 @njit(cache=True)
-def react(x, before, n, rho, beta, chw, tie, P, Pb, S):
-    """Reciprocity and triadic reciprocity on ``x`` in place, relative to ``before``."""
-    public(before, n, chw, tie, Pb)
-    react_from(x, n, rho, beta, chw, tie, P, Pb, S)
+def claims(x, n, rival, Q):
+    """How each third party k sides in claimant c's contest, into ``Q[c, k]``: half of k's
+    recognition of c less its recognition of c's rival (-1 .. 1; 0 for non-claimants)."""
+    nn = n * n
+    for c in range(n):
+        r = rival[c]
+        for k in range(n):
+            if r < 0 or k == c or k == r:
+                Q[c, k] = 0.0
+            else:
+                Q[c, k] = 0.5 * (x[RECOG * nn + k * n + c] - x[RECOG * nn + k * n + r])
 
 
 @njit(cache=True)
-def react_from(x, n, rho, beta, chw, tie, P, Pb, S):
-    """Reciprocity and triadic reciprocity on the stance block of ``x``, in place.
+def before_change(x, n, f, rival, B):
+    """Record what the reaction step compares against: the public relation and the
+    claimants' recognition balance of state ``x`` (into ``B``'s Pb and Qb)."""
+    P, Pb, S, Q, Qb = B
+    public(x, n, f[1], Pb)
+    if f[10] > 0.0:
+        claims(x, n, rival, Qb)
 
-    ``Pb`` holds the public relation before the change. Direct: i's stance moves
-    ``rho`` of the way toward j's stance toward i.
+
+@njit(cache=True)
+def react(x, before, n, f, rival, B):
+    """Reciprocity, triadic reciprocity and claimant retaliation on ``x`` in place,
+    relative to ``before``."""
+    before_change(before, n, f, rival, B)
+    react_from(x, n, f, rival, B)
+
+
+@njit(cache=True)
+def react_from(x, n, f, rival, B):
+    """Reciprocity, triadic reciprocity and claimant retaliation on the stance block of
+    ``x``, in place.
+
+    ``B`` = (P, Pb, S, Q, Qb) buffers; ``Pb`` and ``Qb`` hold the public relation and the
+    recognition balance before the change (:func:`before_change`).
+    Direct: i's stance moves ``reciprocity`` of the way toward j's stance toward i.
     Triadic (the balance pressure, on changes only): i's stance toward j moves
-    by ``beta`` times the mean over third parties m of the change since
+    by ``balance`` times the mean over third parties m of the change since
     ``before`` in rel(i, m) * rel(m, j): warming to my enemy cools me to you, and
     falling out with m warms me to m's enemies.
+    Retaliation (claimants only): claimant c's stance toward k moves by ``retaliation``
+    times the change in how k sides in c's contest (recognising c's rival, or
+    derecognising c, is a hostile act toward c, and is answered as one).
     """
+    P, Pb, S, Q, Qb = B
+    rho, beta, chw, ret = f[4], f[5], f[1], f[10]
     for k in range(n):
         for l in range(n):
             S[k, l] = x[k * n + l]
     if beta > 0.0 and n >= 3:
-        public(x, n, chw, tie, P)
+        public(x, n, chw, P)
+    if ret > 0.0:
+        claims(x, n, rival, Q)
     for k in range(n):
         for l in range(n):
             if k == l:
@@ -168,6 +208,8 @@ def react_from(x, n, rho, beta, chw, tie, P, Pb, S):
                     if m != k and m != l:  # change of the balance product P_km * P_ml
                         acc += P[k, m] * P[m, l] - Pb[k, m] * Pb[m, l]
                 v += beta * acc / (n - 2)
+            if ret > 0.0 and rival[k] >= 0:
+                v += ret * (Q[k, l] - Qb[k, l])
             x[k * n + l] = min(1.0, max(-1.0, v))
 
 
@@ -185,20 +227,50 @@ def utility_of(x, o, n, f, ctx, W, u5):
     and the stakes conceded to rivals.
 
     ``f`` = (collusion, channel_weight, indirect_value, rival_warmth_cost,
-    reciprocity, balance, temperature, channel_cost, exposure, stakes);
-    ``ctx`` = (capability, trade_ref, rival, affinity, rivalry, weights, recognition ties).
+    reciprocity, balance, temperature, channel_cost, exposure, stakes, retaliation,
+    reneging, solidarity); ``ctx`` = (capability, trade_ref, rival, affinity, rivalry, weights,
+    opening commitments, opening recognition).
     """
-    cap, tref, rival, aff, riv, weights, tie = ctx
-    interests_one(x, o, n, cap, tref, rival, aff, riv, f[0], f[1], f[2], f[3], f[8], f[9], W, u5)
+    cap, tref, rival, aff, riv, weights, commit0, recog0 = ctx
+    interests_one(
+        x, o, n, cap, tref, rival, aff, riv, f[0], f[1], f[2], f[3], f[8], f[9], f[12], W, u5
+    )
     s = 0.0
     for k in range(5):
         s += weights[o, k] * u5[k]
+    return s - costs(x, o, n, f, ctx)
+
+
+@njit(cache=True)
+def costs(x, o, n, f, ctx):
+    """What observer ``o`` pays whatever its weights: the exposure risk of secret
+    channels, the stakes conceded by warming to rivals, and the reputation lost by
+    reneging on the commitments and recognition it held at the opening."""
+    riv, commit0, recog0 = ctx[4], ctx[6], ctx[7]
     nn = n * n
+    s = 0.0
     for j in range(n):
-        s -= f[7] * x[CHANNEL * nn + o * n + j]  # exposure risk of secret dealings
-        if j != o:  # stakes conceded by warming to a rival (whatever the weights)
-            s -= f[9] * riv[o, j] * 0.5 * (x[o * n + j] + 1.0)
+        s += f[7] * x[CHANNEL * nn + o * n + j]  # exposure risk of secret dealings
+        if j == o:
+            continue
+        s += f[9] * riv[o, j] * 0.5 * (x[o * n + j] + 1.0)  # stakes conceded to a rival
+        c0 = commit0[o, j]
+        if c0 > 0.0:  # abandoning a partner one was pledged to (Gibler 2008)
+            cut = max(c0 - x[COMMIT * nn + o * n + j], 0.0)
+            derec = max(recog0[o, j] - x[RECOG * nn + o * n + j], 0.0)
+            s += f[11] * (cut + c0 * 0.5 * derec)
     return s
+
+
+@njit(cache=True)
+def utility_rows(X, observers, n, f, ctx):
+    """Weighted utility (B,) of each row's observer, as decisions score it."""
+    out = np.empty(X.shape[0])
+    W = np.empty((n, n))
+    u5 = np.empty(5)
+    for b in range(X.shape[0]):
+        out[b] = utility_of(X[b], observers[b], n, f, ctx, W, u5)
+    return out
 
 
 @njit(cache=True)
@@ -209,7 +281,7 @@ def leaf_value(base, mover, c, n, f, ctx, menu, work):
     saved and restored (no copy of the whole state).
     """
     d_idx, d_val, d_cnt, lo, hi, R, J, count = menu
-    scratch, acc, probs, W, P, Pb, S, u5 = work
+    scratch, acc, probs, W, B, u5 = work
     nn = n * n
     keep = scratch[0]
     k = d_cnt[c]
@@ -217,10 +289,10 @@ def leaf_value(base, mover, c, n, f, ctx, menu, work):
         keep[nn + e] = base[d_idx[c, e]]
     for i in range(nn):
         keep[i] = base[i]
-    tie = ctx[6]
-    public(base, n, f[1], tie, Pb)  # the public relation before the move
+    rival = ctx[2]
+    before_change(base, n, f, rival, B)
     apply_move(base, c, d_idx, d_val, d_cnt, lo, hi, 1.0)
-    react_from(base, n, f[4], f[5], f[1], tie, P, Pb, S)
+    react_from(base, n, f, rival, B)
     v = utility_of(base, mover, n, f, ctx, W, u5)
     for i in range(nn):
         base[i] = keep[i]
@@ -234,11 +306,11 @@ def value_of(base, mover, c, depth, n, f, ctx, menu, work):
     """Value to ``mover`` of candidate ``c`` played in ``base``, anticipating replies.
 
     ``menu`` = (d_idx, d_val, d_cnt, lo, hi, R, J, count): sparse deltas, bounds and
-    reply templates; ``work`` = (scratch, acc, probs, W, P, Pb, S, u5) buffers, the
-    first three with one row per depth level.
+    reply templates; ``work`` = (scratch, acc, probs, W, B, u5) buffers, the first
+    three with one row per depth level, ``B`` the reaction step's (P, Pb, S, Q, Qb).
     """
     d_idx, d_val, d_cnt, lo, hi, R, J, count = menu
-    scratch, acc, probs, W, P, Pb, S, u5 = work
+    scratch, acc, probs, W, B, u5 = work
     if depth == 0:
         return leaf_value(base, mover, c, n, f, ctx, menu, work)
     X = scratch[depth]
@@ -273,8 +345,20 @@ def value_of(base, mover, c, depth, n, f, ctx, menu, work):
         for i in range(X.shape[0]):
             if A[i] != 0.0:
                 X[i] = min(hi[i], max(lo[i], X[i] + A[i]))
-    react(X, base, n, f[4], f[5], f[1], ctx[6], P, Pb, S)
+    react(X, base, n, f, ctx[2], B)
     return utility_of(X, mover, n, f, ctx, W, u5)
+
+
+@njit(cache=True)
+def reaction_buffers(n):
+    """(P, Pb, S, Q, Qb): the reaction step's work arrays."""
+    return (
+        np.empty((n, n)),
+        np.empty((n, n)),
+        np.empty((n, n)),
+        np.empty((n, n)),
+        np.empty((n, n)),
+    )
 
 
 @njit(cache=True, parallel=True)
@@ -294,9 +378,7 @@ def candidate_values(x0, movers, cands, depth, n, f, ctx, menu):
             np.empty((depth + 1, L)),
             np.empty((depth + 1, width)),
             np.empty((n, n)),
-            np.empty((n, n)),
-            np.empty((n, n)),
-            np.empty((n, n)),
+            reaction_buffers(n),
             np.empty(5),
         )
         out[b] = value_of(x0.copy(), movers[b], cands[b], depth, n, f, ctx, menu, work)
@@ -306,7 +388,7 @@ def candidate_values(x0, movers, cands, depth, n, f, ctx, menu):
 @njit(cache=True)
 def interests_rows(X, observers, n, f, ctx):
     """Interest values (B, 5) of each row's observer (no reaction step)."""
-    cap, tref, rival, aff, riv, weights, tie = ctx
+    cap, tref, rival, aff, riv = ctx[0], ctx[1], ctx[2], ctx[3], ctx[4]
     out = np.empty((X.shape[0], 5))
     W = np.empty((n, n))
     u5 = np.empty(5)
@@ -326,6 +408,7 @@ def interests_rows(X, observers, n, f, ctx):
             f[3],
             f[8],
             f[9],
+            f[12],
             W,
             u5,
         )
@@ -334,10 +417,8 @@ def interests_rows(X, observers, n, f, ctx):
 
 
 @njit(cache=True)
-def react_rows(X, before, n, rho, beta, chw, tie):
+def react_rows(X, before, n, f, rival):
     """Reaction step on each row of a batch, in place (``before``: the rows' prior states)."""
-    P = np.empty((n, n))
-    Pb = np.empty((n, n))
-    S = np.empty((n, n))
+    B = reaction_buffers(n)
     for b in range(X.shape[0]):
-        react(X[b], before[b], n, rho, beta, chw, tie, P, Pb, S)
+        react(X[b], before[b], n, f, rival, B)

@@ -25,7 +25,7 @@ from sim.decision import Anticipation, choice_probabilities
 from sim.dynamics import public_relation, relax_trade, trade_potential
 from sim.event import Event
 from sim.faction import Factions
-from sim.interest import Context, interests
+from sim.interest import Context, interests, utility
 from sim.schema import RunConfig
 from sim.state import RECOGNITION_LEVELS, Layout
 
@@ -88,8 +88,8 @@ class CardModel(mesa.Model):
         self.growth = self._pair_matrix("trade_growth")
         self.leakage = self._pair_matrix("leakage")
         self.rivalry = self._pair_matrix("rivalry")
-        # recognition of a claimant counts as a public tie (formal +, none -)
-        self.tie = np.where(self.rival[None, :] >= 0, mech.recognition_tie, 0.0) * (1 - np.eye(n))
+        self.commitment0 = lay.view(self.x, "commitment").copy()  # pledges one can renege on
+        self.recognition0 = lay.view(self.x, "recognition").copy()
         self.trade_shock = np.ones((n, n))
         self.trade_ref = self.potential0.sum(1)
         self.casualties = np.zeros(n)
@@ -196,7 +196,11 @@ class CardModel(mesa.Model):
             exposure=m.exposure,
             stakes=m.stakes,
             rivalry=self.rivalry,
-            tie=self.tie,
+            commitment0=self.commitment0,
+            recognition0=self.recognition0,
+            retaliation=m.retaliation,
+            reneging=m.reneging,
+            solidarity=m.solidarity,
         )
 
     # --- one step ------------------------------------------------------------------
@@ -276,15 +280,7 @@ class CardModel(mesa.Model):
             k = self.menu.d_cnt[c]
             np.add.at(x, self.menu.d_idx[c, :k], ant.values[c, :k])
         np.clip(x, self.lo, self.hi, out=x)
-        kernel.react_rows(
-            x[None, :],
-            x_before[None, :],
-            self.n,
-            self.mech.reciprocity,
-            self.mech.balance_pressure,
-            self.mech.channel_weight,
-            self.tie,
-        )
+        kernel.react_rows(x[None, :], x_before[None, :], self.n, ant.scalars(), self.rival)
         lay = self.layout
         S = lay.view(x, "stance")
         S += self.mech.momentum * (lay.view(self.x, "stance") - lay.view(self.x_prev, "stance"))
@@ -371,15 +367,10 @@ class CardModel(mesa.Model):
 
     # --- observation -----------------------------------------------------------------
 
-    def utilities(self, interests: np.ndarray) -> np.ndarray:
-        """Every actor's utility (n,) from its interest values, less secret-channel risk and
-        the stakes conceded to rivals (as the decision kernel scores it)."""
-        secret = self.layout.view(self.x, "channel").sum(1)
-        conceded = (self.rivalry * 0.5 * (self.layout.view(self.x, "stance") + 1.0)).sum(1)
-        return (
-            (interests * self.ctx.weights).sum(1)
-            - self.mech.channel_cost * secret
-            - self.mech.stakes * conceded
+    def utilities(self) -> np.ndarray:
+        """Every actor's utility (n,) in the current state, as the decision kernel scores it."""
+        return utility(
+            np.broadcast_to(self.x, (self.n, self.layout.size)), np.arange(self.n), self.ctx
         )
 
     def interests(self) -> np.ndarray:

@@ -309,7 +309,9 @@ class Mechanics(Strict):
     rival_warmth_cost: float = Field(2.0, ge=0.0, le=10.0)
     channel_cost: float = Field(0.02, ge=0.0, le=1.0)
     reversion: Unit = 0.0432
-    recognition_tie: Unit = 0.0
+    retaliation: float = Field(0.5, ge=0.0, le=10.0)
+    reneging: float = Field(0.5, ge=0.0, le=10.0)
+    solidarity: float = Field(0.0, ge=0.0, le=10.0)
     exposure: float = Field(1.62, ge=0.0, le=10.0)
     stakes: float = Field(0.282, ge=0.0, le=10.0)
     alignment: Signed = 0.3

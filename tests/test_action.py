@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from sim import datasets
 from sim.action import KINDS, REPLY_KINDS
@@ -72,29 +73,107 @@ def test_schema_defaults_match_the_mechanics_file():
 
 
 def test_python_utility_matches_the_kernel(cfg1969):
-    """Recorded utilities are the ones decisions use (one implementation of U)."""
+    """Recorded utilities are the ones decisions use: the weighted interests less the costs
+    (secret channels, stakes conceded to rivals, reneging on opening pledges)."""
     from sim import kernel
-    from sim.interest import utility
+    from sim.interest import scalars
 
     m = CardModel(cfg1969)
     for _ in range(4):
         m.step()
     ctx = m.ctx
-    f = np.array(
-        [
-            ctx.collusion,
-            ctx.channel_weight,
-            ctx.indirect_value,
-            ctx.rival_warmth_cost,
-            0,
-            0,
-            1,
-            ctx.channel_cost,
-            ctx.exposure,
-            ctx.stakes,
-        ]
-    )
+    f = scalars(ctx)
     W, u5 = np.empty((m.n, m.n)), np.empty(5)
     want = [kernel.utility_of(m.x.copy(), i, m.n, f, ctx.arrays(), W, u5) for i in range(m.n)]
-    np.testing.assert_allclose(utility(np.tile(m.x, (m.n, 1)), np.arange(m.n), ctx), want)
-    np.testing.assert_allclose(m.utilities(m.interests()), want)
+    np.testing.assert_allclose(m.utilities(), want)
+    lay, x = m.layout, m.x
+    secret = ctx.channel_cost * lay.view(x, "channel").sum(1)
+    conceded = ctx.stakes * (ctx.rivalry * 0.5 * (lay.view(x, "stance") + 1.0)).sum(1)
+    c0, r0 = ctx.commitment0, ctx.recognition0
+    renege = ctx.reneging * (
+        np.maximum(c0 - lay.view(x, "commitment"), 0)
+        + c0 * 0.5 * np.maximum(r0 - lay.view(x, "recognition"), 0)
+    ).sum(1)
+    by_hand = (m.interests() * ctx.weights).sum(1) - secret - conceded - renege
+    np.testing.assert_allclose(m.utilities(), by_hand)
+
+
+def test_reneging_on_a_pledge_costs_utility(cfg1969):
+    """Derecognising a partner one is pledged to lowers one's utility by the reneging cost."""
+    from sim import kernel
+    from sim.interest import scalars
+
+    cfg = cfg1969.model_copy(
+        update={"mechanics": cfg1969.mechanics.model_copy(update={"reneging": 0.5})}
+    )
+    m = CardModel(cfg)
+    us, roc = m.index["US"], m.index["ROC"]
+    c0 = m.ctx.commitment0[us, roc]
+    assert c0 > 0  # the 1954 defense treaty (COW alliances)
+    x = m.x.copy()
+    m.layout.view(x, "recognition")[us, roc] -= 1.0
+    f = scalars(m.ctx)
+    before = kernel.costs(m.x, us, m.n, f, m.ctx.arrays())
+    after = kernel.costs(x, us, m.n, f, m.ctx.arrays())
+    assert after - before == pytest.approx(0.5 * c0 * 0.5 * 1.0)
+
+
+def _mech(cfg, **values):
+    return cfg.model_copy(update={"mechanics": cfg.mechanics.model_copy(update=values)})
+
+
+def test_derecognition_switches_formal_to_unofficial_only(cfg1969):
+    """Derecognising a claimant ends formal ties; unofficial offices are not closed by it."""
+    m = CardModel(cfg1969)
+    c = _row(m, "US", "derecognise", "ROC")
+    assert m.menu.label(c)[0] == "derecognise"
+    x = m.x.copy()
+    us, roc, prc = m.index["US"], m.index["ROC"], m.index["PRC"]
+    m.layout.view(x, "stance")[us, prc] = 0.5  # past the alignment threshold
+    _, avail = m.menu.deltas(x)
+    assert avail[c]
+    m.layout.view(x, "recognition")[us, roc] = 1.0  # unofficial already
+    _, avail = m.menu.deltas(x)
+    assert not avail[c]
+
+
+@pytest.mark.parametrize("retaliation", [0.0, 0.5])
+def test_claimants_answer_recognition_of_their_rival(cfg1969, retaliation):
+    """Retaliation: when a third party switches recognition from the ROC to the PRC, the
+    PRC's stance toward it rises and the ROC's falls, by ``retaliation`` times the change
+    in how it sides (here from +1 to -1 for the ROC: a change of 1 on the half scale)."""
+    from sim import kernel
+    from sim.interest import scalars
+
+    m = CardModel(_mech(cfg1969, retaliation=retaliation, balance_pressure=0.0, reciprocity=0.0))
+    us, roc, prc = m.index["US"], m.index["ROC"], m.index["PRC"]
+    before = m.x.copy()
+    after = m.x.copy()
+    R = m.layout.view(after, "recognition")
+    R[us, roc], R[us, prc] = 1.0, 2.0  # from Taipei (formal) to Beijing (formal)
+    kernel.react_rows(after[None, :], before[None, :], m.n, scalars(m.ctx), m.rival)
+    S0, S1 = m.layout.view(before, "stance"), m.layout.view(after, "stance")
+    side_prc = 0.5 * (2.0 - 1.0) - 0.5 * (0.0 - 2.0)  # how the US sides, change: 1.5
+    np.testing.assert_allclose(S1[prc, us] - S0[prc, us], retaliation * side_prc)
+    np.testing.assert_allclose(S1[roc, us] - S0[roc, us], -retaliation * side_prc)
+    np.testing.assert_allclose(S1[us, prc], S0[us, prc])  # third parties do not retaliate
+
+
+def test_an_allys_pledge_is_worth_more_to_a_client_that_joins_its_sanctions(cfg1969):
+    """Solidarity: the ROC's security rises when it matches the US's controls on a third
+    party (burden-sharing), and not at all with solidarity 0."""
+    from sim.interest import interests
+
+    gains = []
+    for sol in (0.0, 1.0):
+        m = CardModel(_mech(cfg1969, solidarity=sol))
+        us, roc, ussr = m.index["US"], m.index["ROC"], m.index["USSR"]
+        x = m.x.copy()
+        m.layout.view(x, "controls")[us, ussr] = 0.8
+        m.layout.view(x, "controls")[roc, ussr] = 0.0  # (1969: the ROC's embargo lifted)
+        joined = x.copy()
+        m.layout.view(joined, "controls")[roc, ussr] = 0.8
+        sec = interests(np.stack([x, joined]), np.array([roc, roc]), m.ctx)[:, 0]
+        gains.append(sec[1] - sec[0])
+    assert gains[0] == pytest.approx(0.0)
+    assert gains[1] > 0.01

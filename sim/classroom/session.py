@@ -936,7 +936,7 @@ class Session:
                 }
             )
         inter = m.interests()[i]
-        util = float(m.utilities(m.interests())[i])
+        util = float(m.utilities()[i])
         last = self.rec.last
         prev_inter = self.rec.inter[max(last - 1, 0)] if last >= 1 else self.rec.inter[0]
         prev_util = float(self.rec.util[max(last - 1, 0)][i])
