@@ -301,7 +301,7 @@ class Mechanics(Strict):
     trade_step: Unit = 0.1
     controls_step: Unit = 0.25
     commitment_step: Unit = 0.1
-    trade_elasticity: float = Field(1.0, ge=0.0, le=10.0)
+    trade_elasticity: float = Field(0.3, ge=0.0, le=10.0)
     trade_adjustment: Unit = 0.2
     indirect_value: Unit = 0.5
     influence_rate: Unit = 0.3
@@ -313,7 +313,7 @@ class Mechanics(Strict):
     reneging: float = Field(0.5, ge=0.0, le=10.0)
     solidarity: float = Field(0.0, ge=0.0, le=10.0)
     exposure: float = Field(1.62, ge=0.0, le=10.0)
-    stakes: float = Field(0.282, ge=0.0, le=10.0)
+    stakes: float = Field(0.315, ge=0.0, le=10.0)
     alignment: Signed = 0.3
 
 
