@@ -240,24 +240,10 @@ def departure_figure(data: pd.DataFrame, events: pd.DataFrame | None, runs: int)
 
 
 def _story(res, tables: dict) -> list[dict]:
-    from sim.narrative import narrate
+    from sim.narrative import narrate_run
 
     events = _events_shown(res, tables["events"])
-    specs = res.event_specs
-    events = events.assign(
-        label=[
-            f"{lbl}: {specs[e].narrative.strip().rstrip('.')}" if specs[e].narrative else lbl
-            for e, lbl in zip(events["event"], events["label"], strict=True)
-        ]
-    )
-    lines = narrate(
-        tables["pairs"],
-        tables["log"],
-        tables["triangles"],
-        events,
-        res.names,
-        factions=tables["factions"],
-    )
+    lines = narrate_run(tables, events, res.event_specs, res.names)
     months: dict[str, list[str]] = {}
     for line in lines:
         date, _, text = line.partition(": ")

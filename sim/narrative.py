@@ -246,6 +246,26 @@ def _faction_items(
 # ---------------------------------------------------------------------------
 
 
+def narrate_run(tables: dict, events: pd.DataFrame, specs: Mapping, names, **options) -> list[str]:
+    """:func:`narrate` over a run's tables, each event labelled with its narrative
+    (``specs``: event id -> event spec; ``options`` go to :func:`narrate`)."""
+    events = events.assign(
+        label=[
+            f"{lbl}: {specs[e].narrative.strip().rstrip('.')}" if specs[e].narrative else lbl
+            for e, lbl in zip(events["event"], events["label"], strict=True)
+        ]
+    )
+    return narrate(
+        tables["pairs"],
+        tables["log"],
+        tables["triangles"],
+        events,
+        names,
+        factions=tables["factions"],
+        **options,
+    )
+
+
 def narrate(
     pairs: pd.DataFrame | None,
     log: pd.DataFrame | None,

@@ -141,7 +141,7 @@ def test_derecognition_switches_formal_to_unofficial_only(cfg1969):
 def test_claimants_answer_recognition_of_their_rival(cfg1969, retaliation):
     """Retaliation: when a third party switches recognition from the ROC to the PRC, the
     PRC's stance toward it rises and the ROC's falls, by ``retaliation`` times the change
-    in how it sides (here from +1 to -1 for the ROC: a change of 1 on the half scale)."""
+    in how it sides (for the PRC from -1, Taipei formal and Beijing none, to +0.5)."""
     from sim import kernel
     from sim.interest import scalars
 

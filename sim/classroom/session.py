@@ -838,26 +838,13 @@ class Session:
 
     def _narrated(self):
         """The run's tables and its narrative lines, for everyone (cached per step)."""
-        from sim.narrative import narrate
+        from sim.narrative import narrate_run
 
         if "all" not in self._log_cache:
             m = self.model
-            res = results_of(m, self.rec)
-            tables = res.tables()
-            events = tables["events"].copy()
-            specs = m.event_specs
-            events["label"] = [
-                f"{lbl}: {specs[e].narrative.strip().rstrip('.')}" if specs[e].narrative else lbl
-                for e, lbl in zip(events["event"], events["label"], strict=True)
-            ]
-            lines = narrate(
-                tables["pairs"],
-                tables["log"],
-                tables["triangles"],
-                events,
-                self.names,
-                factions=tables["factions"],
-                max_lines_per_month=12,
+            tables = results_of(m, self.rec).tables()
+            lines = narrate_run(
+                tables, tables["events"], m.event_specs, self.names, max_lines_per_month=12
             )
             self._log_cache["all"] = (tables, lines)
         return self._log_cache["all"]
