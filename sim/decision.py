@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 from sim import kernel
@@ -90,6 +91,7 @@ def values(
         ant.scalars(),
         c.arrays(),
         menu,
+        numba.get_num_threads(),
     )
 
 

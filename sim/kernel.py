@@ -6,12 +6,22 @@ vectors laid out as in :mod:`sim.state` (blocks of n*n in the order stance,
 channel, leaked, recognition, commitment, trade, indirect, controls, talks,
 then the n-vector standing). Moves are sparse: up to ``E`` (index, value)
 entries per candidate, applied with clipping to the state bounds.
+
+Speed: the anticipation loop (:func:`candidate_values`) scores about a thousand
+small leaves per step, where numba's reference counting of every array passed
+or unpacked (atomic increments, shared between threads) would cost more than the
+arithmetic. The loop therefore calls :func:`lean` builds of the model functions:
+the same Python functions compiled again without reference counting (they only
+write into buffers they are given), so their results are identical.
 """
 
 from __future__ import annotations
 
+import types
+
 import numpy as np
 from numba import njit, prange
+from numba.core.dispatcher import Dispatcher
 
 STANCE, CHANNEL, LEAKED, RECOG, COMMIT, TRADE, INDIRECT, CONTROLS, TALKS = range(9)
 
@@ -171,7 +181,7 @@ def react_from(x, n, rho, beta, chw, tie, P, Pb, S):
             x[k * n + l] = min(1.0, max(-1.0, v))
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def apply_move(x, c, d_idx, d_val, d_cnt, lo, hi, scale):
     """Add ``scale`` times candidate ``c``'s sparse delta to ``x``, clipping touched entries."""
     for e in range(d_cnt[c]):
@@ -201,15 +211,38 @@ def utility_of(x, o, n, f, ctx, W, u5):
     return s
 
 
-@njit(cache=True)
-def leaf_value(base, mover, c, n, f, ctx, menu, work):
+def lean(fn: Dispatcher, _built: dict = {}) -> Dispatcher:  # noqa: B006 (a memo)
+    """``fn`` compiled again from its own Python function without reference counting.
+
+    The jitted functions it calls are rebuilt the same way. Only for functions that
+    allocate nothing (numba then refuses to compile them); the arithmetic, and so
+    every result, is that of ``fn``.
+    """
+    if fn not in _built:
+        py = fn.py_func
+        env = dict(py.__globals__)
+        for name in py.__code__.co_names:
+            if isinstance(env.get(name), Dispatcher) and env[name] is not fn:
+                env[name] = lean(env[name])
+        copy = types.FunctionType(py.__code__, env, py.__name__, py.__defaults__, py.__closure__)
+        copy.__qualname__ = py.__qualname__ + "_lean"  # its own cache entry
+        _built[fn] = njit(cache=True, _nrt=False)(copy)
+    return _built[fn]
+
+
+_public, _react_from, _utility_of = lean(public), lean(react_from), lean(utility_of)
+
+
+@njit(cache=True, _nrt=False)
+def leaf_value(base, pub, mover, c, n, f, ctx, menu, work):
     """Depth-0 value: the move applied in place to ``base``, scored, and undone.
 
-    Only the move's entries and the stance block change, so only they are
-    saved and restored (no copy of the whole state).
+    ``pub`` holds ``public(base)``, computed once by the caller for all the moves
+    scored in ``base``. Only the move's entries and the stance block change, so
+    only they are saved and restored (no copy of the whole state).
     """
     d_idx, d_val, d_cnt, lo, hi, R, J, count = menu
-    scratch, acc, probs, W, P, Pb, S, u5 = work
+    scratch, pubs, acc, probs, W, P, S, u5 = work
     nn = n * n
     keep = scratch[0]
     k = d_cnt[c]
@@ -217,11 +250,9 @@ def leaf_value(base, mover, c, n, f, ctx, menu, work):
         keep[nn + e] = base[d_idx[c, e]]
     for i in range(nn):
         keep[i] = base[i]
-    tie = ctx[6]
-    public(base, n, f[1], tie, Pb)  # the public relation before the move
     apply_move(base, c, d_idx, d_val, d_cnt, lo, hi, 1.0)
-    react_from(base, n, f[4], f[5], f[1], tie, P, Pb, S)
-    v = utility_of(base, mover, n, f, ctx, W, u5)
+    _react_from(base, n, f[4], f[5], f[1], ctx[6], P, pub, S)
+    v = _utility_of(base, mover, n, f, ctx, W, u5)
     for i in range(nn):
         base[i] = keep[i]
     for e in range(k - 1, -1, -1):
@@ -229,77 +260,94 @@ def leaf_value(base, mover, c, n, f, ctx, menu, work):
     return v
 
 
-@njit(cache=True)
-def value_of(base, mover, c, depth, n, f, ctx, menu, work):
+@njit(cache=True, _nrt=False)
+def value_of(base, pub, mover, c, depth, n, f, ctx, menu, work):
     """Value to ``mover`` of candidate ``c`` played in ``base``, anticipating replies.
 
-    ``menu`` = (d_idx, d_val, d_cnt, lo, hi, R, J, count): sparse deltas, bounds and
-    reply templates; ``work`` = (scratch, acc, probs, W, P, Pb, S, u5) buffers, the
-    first three with one row per depth level.
+    ``pub`` holds ``public(base)`` (the public relation before the move, shared by
+    every move scored in ``base``). ``menu`` = (d_idx, d_val, d_cnt, lo, hi, R, J,
+    count): sparse deltas, bounds and reply templates; ``work`` = (scratch, pubs,
+    acc, probs, W, P, S, u5) buffers, the first four with one row per depth level.
     """
     d_idx, d_val, d_cnt, lo, hi, R, J, count = menu
-    scratch, acc, probs, W, P, Pb, S, u5 = work
+    scratch, pubs, acc, probs, W, P, S, u5 = work
     if depth == 0:
-        return leaf_value(base, mover, c, n, f, ctx, menu, work)
+        return leaf_value(base, pub, mover, c, n, f, ctx, menu, work)
     X = scratch[depth]
-    X[:] = base
+    for i in range(X.shape[0]):
+        X[i] = base[i]
     apply_move(X, c, d_idx, d_val, d_cnt, lo, hi, 1.0)
-    if depth > 0:
-        A = acc[depth]
-        A[:] = 0.0
-        pr = probs[depth]
-        m = count[mover]
-        start = 0
-        while start < m:
-            j = J[mover, start]
-            end = start
-            while end < m and J[mover, end] == j:
-                end += 1
-            best = -1e300
-            for q in range(start, end):
-                v = value_of(X, j, R[mover, q], depth - 1, n, f, ctx, menu, work)
-                pr[q] = v
-                best = max(best, v)
-            tot = 0.0
-            for q in range(start, end):
-                pr[q] = np.exp((pr[q] - best) / f[6])
-                tot += pr[q]
-            for q in range(start, end):
-                r = R[mover, q]
-                p = pr[q] / tot
-                for e in range(d_cnt[r]):
-                    A[d_idx[r, e]] += p * d_val[r, e]
-            start = end
-        for i in range(X.shape[0]):
-            if A[i] != 0.0:
-                X[i] = min(hi[i], max(lo[i], X[i] + A[i]))
-    react(X, base, n, f[4], f[5], f[1], ctx[6], P, Pb, S)
-    return utility_of(X, mover, n, f, ctx, W, u5)
+    PX = pubs[depth]
+    _public(X, n, f[1], ctx[6], PX)  # shared by the replies scored in X
+    A = acc[depth]
+    A[:] = 0.0
+    pr = probs[depth]
+    m = count[mover]
+    start = 0
+    while start < m:
+        j = J[mover, start]
+        end = start
+        while end < m and J[mover, end] == j:
+            end += 1
+        best = -1e300
+        for q in range(start, end):
+            v = value_of(X, PX, j, R[mover, q], depth - 1, n, f, ctx, menu, work)
+            pr[q] = v
+            best = max(best, v)
+        tot = 0.0
+        for q in range(start, end):
+            pr[q] = np.exp((pr[q] - best) / f[6])
+            tot += pr[q]
+        for q in range(start, end):
+            r = R[mover, q]
+            p = pr[q] / tot
+            for e in range(d_cnt[r]):
+                A[d_idx[r, e]] += p * d_val[r, e]
+        start = end
+    for i in range(X.shape[0]):
+        if A[i] != 0.0:
+            X[i] = min(hi[i], max(lo[i], X[i] + A[i]))
+    _react_from(X, n, f[4], f[5], f[1], ctx[6], P, pub, S)  # = react(X, base, ...)
+    return _utility_of(X, mover, n, f, ctx, W, u5)
+
+
+@njit(cache=True)
+def workspace(L, depth, n, width):
+    """Buffers for :func:`value_of`: (scratch, pubs, acc, probs, W, P, S, u5)."""
+    return (
+        np.empty((depth + 1, L)),
+        np.empty((depth + 1, n, n)),
+        np.empty((depth + 1, L)),
+        np.empty((depth + 1, width)),
+        np.empty((n, n)),
+        np.empty((n, n)),
+        np.empty((n, n)),
+        np.empty(5),
+    )
 
 
 @njit(cache=True, parallel=True)
-def candidate_values(x0, movers, cands, depth, n, f, ctx, menu):
+def candidate_values(x0, movers, cands, depth, n, f, ctx, menu, threads):
     """Values of every (mover, candidate) pair in state ``x0``.
 
-    Candidates are independent: they are scored in parallel (numba threads), each
-    with its own copy of the state and its own buffers, so the result does not
-    depend on the number of threads or their order.
+    Candidates are independent: they are scored in parallel (numba threads), in
+    ``threads`` interleaved chunks, each with its own copy of the state and its own
+    buffers (the state is restored after every candidate, and every buffer is
+    written before it is read), so the result does not depend on the number of
+    threads. ``public(x0)`` is computed once for all candidates.
     """
     L = x0.shape[0]
     width = max(menu[5].shape[1], 1)
-    out = np.empty(cands.shape[0])
-    for b in prange(cands.shape[0]):
-        work = (
-            np.empty((depth + 1, L)),
-            np.empty((depth + 1, L)),
-            np.empty((depth + 1, width)),
-            np.empty((n, n)),
-            np.empty((n, n)),
-            np.empty((n, n)),
-            np.empty((n, n)),
-            np.empty(5),
-        )
-        out[b] = value_of(x0.copy(), movers[b], cands[b], depth, n, f, ctx, menu, work)
+    B = cands.shape[0]
+    out = np.empty(B)
+    pub0 = np.empty((n, n))
+    _public(x0, n, f[1], ctx[6], pub0)
+    chunks = max(1, min(B, threads))
+    for t in prange(chunks):
+        work = workspace(L, depth, n, width)
+        x = x0.copy()
+        for b in range(t, B, chunks):
+            out[b] = value_of(x, pub0, movers[b], cands[b], depth, n, f, ctx, menu, work)
     return out
 
 
