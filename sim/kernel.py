@@ -9,10 +9,11 @@ entries per candidate, applied with clipping to the state bounds.
 
 Speed: the anticipation loop (:func:`candidate_values`) scores about a thousand
 small leaves per step, where numba's reference counting of every array passed
-or unpacked (atomic increments, shared between threads) would cost more than the
-arithmetic. The loop therefore calls :func:`lean` builds of the model functions:
-the same Python functions compiled again without reference counting (they only
-write into buffers they are given), so their results are identical.
+or unpacked (atomic increments, shared between threads) and calls passing every
+buffer by value would cost more than the arithmetic. The loop therefore calls
+:func:`lean` builds of the model functions: the same Python functions compiled
+again without reference counting (they only write into buffers they are given)
+and inlined, so their results are identical.
 """
 
 from __future__ import annotations
@@ -181,7 +182,7 @@ def react_from(x, n, rho, beta, chw, tie, P, Pb, S):
             x[k * n + l] = min(1.0, max(-1.0, v))
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, inline="always")
 def apply_move(x, c, d_idx, d_val, d_cnt, lo, hi, scale):
     """Add ``scale`` times candidate ``c``'s sparse delta to ``x``, clipping touched entries."""
     for e in range(d_cnt[c]):
@@ -212,7 +213,8 @@ def utility_of(x, o, n, f, ctx, W, u5):
 
 
 def lean(fn: Dispatcher, _built: dict = {}) -> Dispatcher:  # noqa: B006 (a memo)
-    """``fn`` compiled again from its own Python function without reference counting.
+    """``fn`` compiled again from its own Python function, inlined into its callers and
+    without reference counting.
 
     The jitted functions it calls are rebuilt the same way. Only for functions that
     allocate nothing (numba then refuses to compile them); the arithmetic, and so
@@ -226,14 +228,14 @@ def lean(fn: Dispatcher, _built: dict = {}) -> Dispatcher:  # noqa: B006 (a memo
                 env[name] = lean(env[name])
         copy = types.FunctionType(py.__code__, env, py.__name__, py.__defaults__, py.__closure__)
         copy.__qualname__ = py.__qualname__ + "_lean"  # its own cache entry
-        _built[fn] = njit(cache=True, _nrt=False)(copy)
+        _built[fn] = njit(cache=True, _nrt=False, inline="always")(copy)
     return _built[fn]
 
 
 _public, _react_from, _utility_of = lean(public), lean(react_from), lean(utility_of)
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, inline="always")
 def leaf_value(base, pub, mover, c, n, f, ctx, menu, work):
     """Depth-0 value: the move applied in place to ``base``, scored, and undone.
 
@@ -291,7 +293,10 @@ def value_of(base, pub, mover, c, depth, n, f, ctx, menu, work):
             end += 1
         best = -1e300
         for q in range(start, end):
-            v = value_of(X, PX, j, R[mover, q], depth - 1, n, f, ctx, menu, work)
+            if depth == 1:  # the leaves directly (saves a call with every buffer)
+                v = leaf_value(X, PX, j, R[mover, q], n, f, ctx, menu, work)
+            else:
+                v = value_of(X, PX, j, R[mover, q], depth - 1, n, f, ctx, menu, work)
             pr[q] = v
             best = max(best, v)
         tot = 0.0
