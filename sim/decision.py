@@ -25,10 +25,8 @@ import numba
 import numpy as np
 
 from sim import kernel
-from sim.action import KIND_NAMES, REPLY_KINDS, Menu
+from sim.action import Menu
 from sim.interest import Context, scalars
-
-_REPLY = np.array([k in REPLY_KINDS for k in KIND_NAMES])
 
 
 @dataclass
@@ -57,13 +55,7 @@ def reply_sets(menu: Menu, avail: np.ndarray) -> tuple[np.ndarray, np.ndarray, n
     lists candidates actor by actor), and the number of valid rows per mover.
     """
     n = menu.layout.n
-    movers = np.arange(n)[:, None]
-    ok = (
-        avail[None, :]
-        & _REPLY[menu.kind_arr][None, :]
-        & (menu.actor_arr[None, :] != movers)
-        & ((menu.kind_arr[None, :] == 0) | (menu.target_arr[None, :] == movers))
-    )
+    ok = menu.replies & avail[None, :]
     count = ok.sum(1).astype(np.int64)
     width = max(1, int(count.max()))
     R = np.full((n, width), -1, dtype=np.int64)
