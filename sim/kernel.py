@@ -331,6 +331,16 @@ def workspace(L, depth, n, width):
     )
 
 
+@njit(cache=True)
+def score_chunk(x0, pub0, movers, cands, first, stride, depth, n, f, ctx, menu, out):
+    """Candidates ``first``, ``first + stride``, ... of :func:`candidate_values` into ``out``,
+    with one copy of the state and one set of buffers."""
+    work = workspace(x0.shape[0], depth, n, max(menu[5].shape[1], 1))
+    x = x0.copy()  # restored after every candidate
+    for b in range(first, cands.shape[0], stride):
+        out[b] = value_of(x, pub0, movers[b], cands[b], depth, n, f, ctx, menu, work)
+
+
 @njit(cache=True, parallel=True)
 def candidate_values(x0, movers, cands, depth, n, f, ctx, menu, threads):
     """Values of every (mover, candidate) pair in state ``x0``.
@@ -339,20 +349,19 @@ def candidate_values(x0, movers, cands, depth, n, f, ctx, menu, threads):
     ``threads`` interleaved chunks, each with its own copy of the state and its own
     buffers (the state is restored after every candidate, and every buffer is
     written before it is read), so the result does not depend on the number of
-    threads. ``public(x0)`` is computed once for all candidates.
+    threads. With one thread no parallel region is entered. ``public(x0)`` is
+    computed once for all candidates.
     """
-    L = x0.shape[0]
-    width = max(menu[5].shape[1], 1)
     B = cands.shape[0]
     out = np.empty(B)
     pub0 = np.empty((n, n))
     _public(x0, n, f[1], ctx[6], pub0)
     chunks = max(1, min(B, threads))
-    for t in prange(chunks):
-        work = workspace(L, depth, n, width)
-        x = x0.copy()
-        for b in range(t, B, chunks):
-            out[b] = value_of(x, pub0, movers[b], cands[b], depth, n, f, ctx, menu, work)
+    if chunks == 1:
+        score_chunk(x0, pub0, movers, cands, 0, 1, depth, n, f, ctx, menu, out)
+    else:
+        for t in prange(chunks):
+            score_chunk(x0, pub0, movers, cands, t, chunks, depth, n, f, ctx, menu, out)
     return out
 
 
