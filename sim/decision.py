@@ -90,15 +90,15 @@ def values(
 def choice_probabilities(ant: Anticipation, x0: np.ndarray, depth: int) -> list[tuple]:
     """For each actor: (candidate rows, values, probabilities) of its available moves."""
     n = ant.ctx.layout.n
-    rows = [r[ant.avail[r]] for r in ant.menu.by_actor]
-    cand = np.concatenate(rows)
-    v = values(ant, x0, ant.menu.actor_arr[cand], cand, depth)
+    cand = np.flatnonzero(ant.avail)  # the menu lists candidates actor by actor
+    movers = ant.menu.actor_arr[cand]
+    v = values(ant, x0, movers, cand, depth)
+    ends = np.cumsum(np.bincount(movers, minlength=n)).tolist()
     out = []
     start = 0
-    for i in range(n):
-        k = len(rows[i])
-        vi = v[start : start + k]
+    for end in ends:
+        vi = v[start:end]
         z = np.exp((vi - vi.max()) / ant.temperature)
-        out.append((rows[i], vi, z / z.sum()))
-        start += k
+        out.append((cand[start:end], vi, z / z.sum()))
+        start = end
     return out

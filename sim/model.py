@@ -272,9 +272,9 @@ class CardModel(mesa.Model):
                     raise ValueError(f"move {c} is not open to {power.actor_id} now")
             self.last_choice.append((c, float(p[np.searchsorted(rows, c)])))
         x = self.x.copy()
-        for c, _ in self.last_choice:
-            k = self.menu.d_cnt[c]
-            np.add.at(x, self.menu.d_idx[c, :k], ant.values[c, :k])
+        moves = [c for c, _ in self.last_choice]
+        mask = np.arange(self.menu.width) < self.menu.d_cnt[moves][:, None]
+        np.add.at(x, self.menu.d_idx[moves][mask], ant.values[moves][mask])  # in order
         np.clip(x, self.lo, self.hi, out=x)
         kernel.react_rows(
             x[None, :],
