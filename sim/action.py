@@ -207,6 +207,20 @@ class Menu:
         self.c_thr = cd[:, 3]
         self.size = len(self.actor)
         self.by_actor = [np.flatnonzero(self.actor_arr == i) for i in range(n)]
+        # per-step constants of deltas(): where each entry goes, its mode's formula
+        self.e_flat = self.e_cand * self.width + self.e_pos
+        self.e_unscaled = self.e_ref < 0
+        self.c_lo = self.c_thr - 1e-12  # LT conditions hold below
+        self.c_hi = self.c_thr + 1e-12  # GT conditions hold above
+        self.c_lt = self.c_op == LT
+        # replies[i, c]: candidate c is a reply some other actor may make to mover i
+        # (a diplomatic signal toward i, or holding), when available
+        movers = np.arange(n)[:, None]
+        self.replies = (
+            np.isin(self.kind_arr, [KIND_NAMES.index(k) for k in REPLY_KINDS])[None, :]
+            & (self.actor_arr[None, :] != movers)
+            & ((self.kind_arr[None, :] == 0) | (self.target_arr[None, :] == movers))
+        )
 
     def deltas(self, x0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Sparse deltas (candidates, width) of every candidate at ``x0``, and availability.
@@ -216,18 +230,23 @@ class Menu:
         """
         cur = x0[self.e_idx]
         ref = x0[self.e_ref]
-        factor = np.where(self.e_ref < 0, 1.0, 0.5 * (1.0 + ref))
-        vals = np.select(
-            [self.e_mode == ADD, self.e_mode == SET, self.e_mode == CAP, self.e_mode == SCALE],
-            [self.e_coef, self.e_coef - cur, np.minimum(cur, self.e_coef) - cur, self.e_coef * ref],
-            self.e_coef * np.maximum(-cur, 0.0) * factor,
+        factor = np.where(self.e_unscaled, 1.0, 0.5 * (1.0 + ref))
+        vals = np.choose(  # by mode: ADD, SET, CAP, SCALE, DEESC
+            self.e_mode,
+            (
+                self.e_coef,
+                self.e_coef - cur,
+                np.minimum(cur, self.e_coef) - cur,
+                self.e_coef * ref,
+                self.e_coef * np.maximum(-cur, 0.0) * factor,
+            ),
         )
         D = np.zeros((self.size, self.width))
-        D[self.e_cand, self.e_pos] = vals
+        D.ravel()[self.e_flat] = vals
         v = x0[self.c_idx]
-        ok = np.where(self.c_op == LT, v < self.c_thr - 1e-12, v > self.c_thr + 1e-12)
+        ok = np.where(self.c_lt, v < self.c_lo, v > self.c_hi)
         avail = np.ones(self.size, dtype=bool)
-        np.logical_and.at(avail, self.c_cand, ok)
+        avail[self.c_cand[~ok]] = False  # available when all its conditions hold
         return D, avail
 
     def dense(self, values: np.ndarray, rows: np.ndarray, size: int) -> np.ndarray:

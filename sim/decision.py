@@ -21,13 +21,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 from sim import kernel
-from sim.action import KIND_NAMES, REPLY_KINDS, Menu
+from sim.action import Menu
 from sim.interest import Context, scalars
-
-_REPLY = np.array([k in REPLY_KINDS for k in KIND_NAMES])
 
 
 @dataclass
@@ -56,13 +55,7 @@ def reply_sets(menu: Menu, avail: np.ndarray) -> tuple[np.ndarray, np.ndarray, n
     lists candidates actor by actor), and the number of valid rows per mover.
     """
     n = menu.layout.n
-    movers = np.arange(n)[:, None]
-    ok = (
-        avail[None, :]
-        & _REPLY[menu.kind_arr][None, :]
-        & (menu.actor_arr[None, :] != movers)
-        & ((menu.kind_arr[None, :] == 0) | (menu.target_arr[None, :] == movers))
-    )
+    ok = menu.replies & avail[None, :]
     count = ok.sum(1).astype(np.int64)
     width = max(1, int(count.max()))
     R = np.full((n, width), -1, dtype=np.int64)
@@ -90,21 +83,22 @@ def values(
         ant.scalars(),
         c.arrays(),
         menu,
+        numba.get_num_threads(),
     )
 
 
 def choice_probabilities(ant: Anticipation, x0: np.ndarray, depth: int) -> list[tuple]:
     """For each actor: (candidate rows, values, probabilities) of its available moves."""
     n = ant.ctx.layout.n
-    rows = [r[ant.avail[r]] for r in ant.menu.by_actor]
-    cand = np.concatenate(rows)
-    v = values(ant, x0, ant.menu.actor_arr[cand], cand, depth)
+    cand = np.flatnonzero(ant.avail)  # the menu lists candidates actor by actor
+    movers = ant.menu.actor_arr[cand]
+    v = values(ant, x0, movers, cand, depth)
+    ends = np.cumsum(np.bincount(movers, minlength=n)).tolist()
     out = []
     start = 0
-    for i in range(n):
-        k = len(rows[i])
-        vi = v[start : start + k]
+    for end in ends:
+        vi = v[start:end]
         z = np.exp((vi - vi.max()) / ant.temperature)
-        out.append((rows[i], vi, z / z.sum()))
-        start += k
+        out.append((cand[start:end], vi, z / z.sum()))
+        start = end
     return out

@@ -35,17 +35,26 @@ def _chunk(cfg: RunConfig, chunk: Sequence[int], fn: Callable | None) -> list:
     return [replicate(cfg, s, fn) for s in chunk]
 
 
+_PINNED: list[bool] = []  # set once the BLAS libraries are limited in this process
+
+
 def single_threaded() -> None:
-    """One BLAS and one numba thread per worker: the workers already use every core."""
+    """One BLAS and one numba thread per worker: the workers already use every core.
+
+    Cheap to call again (a worker calls it for every chunk it runs).
+    """
     import numba
 
     numba.set_num_threads(1)
+    if _PINNED:
+        return
     try:
         from threadpoolctl import threadpool_limits
 
         threadpool_limits(1)
     except ImportError:  # pragma: no cover - threadpoolctl comes with joblib's deps
         pass
+    _PINNED.append(True)
 
 
 def default_jobs() -> int:

@@ -6,12 +6,23 @@ vectors laid out as in :mod:`sim.state` (blocks of n*n in the order stance,
 channel, leaked, recognition, commitment, trade, indirect, controls, talks,
 then the n-vector standing). Moves are sparse: up to ``E`` (index, value)
 entries per candidate, applied with clipping to the state bounds.
+
+Speed: the anticipation loop (:func:`candidate_values`) scores about a thousand
+small leaves per step, where numba's reference counting of every array passed
+or unpacked (atomic increments, shared between threads) and calls passing every
+buffer by value would cost more than the arithmetic. The loop therefore calls
+:func:`lean` builds of the model functions: the same Python functions compiled
+again without reference counting (they only write into buffers they are given)
+and inlined, so their results are identical.
 """
 
 from __future__ import annotations
 
+import types
+
 import numpy as np
 from numba import njit, prange
+from numba.core.dispatcher import Dispatcher
 
 STANCE, CHANNEL, LEAKED, RECOG, COMMIT, TRADE, INDIRECT, CONTROLS, TALKS = range(9)
 
@@ -213,7 +224,7 @@ def react_from(x, n, f, rival, B):
             x[k * n + l] = min(1.0, max(-1.0, v))
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False, inline="always")
 def apply_move(x, c, d_idx, d_val, d_cnt, lo, hi, scale):
     """Add ``scale`` times candidate ``c``'s sparse delta to ``x``, clipping touched entries."""
     for e in range(d_cnt[c]):
@@ -273,15 +284,40 @@ def utility_rows(X, observers, n, f, ctx):
     return out
 
 
-@njit(cache=True)
+def lean(fn: Dispatcher, _built: dict = {}) -> Dispatcher:  # noqa: B006 (a memo)
+    """``fn`` compiled again from its own Python function, inlined into its callers and
+    without reference counting.
+
+    The jitted functions it calls are rebuilt the same way. Only for functions that
+    allocate nothing (numba then refuses to compile them); the arithmetic, and so
+    every result, is that of ``fn``.
+    """
+    if fn not in _built:
+        py = fn.py_func
+        env = dict(py.__globals__)
+        for name in py.__code__.co_names:
+            if isinstance(env.get(name), Dispatcher) and env[name] is not fn:
+                env[name] = lean(env[name])
+        copy = types.FunctionType(py.__code__, env, py.__name__, py.__defaults__, py.__closure__)
+        copy.__qualname__ = py.__qualname__ + "_lean"  # its own cache entry
+        _built[fn] = njit(cache=True, _nrt=False, inline="always")(copy)
+    return _built[fn]
+
+
+_before_change, _react_from, _utility_of = lean(before_change), lean(react_from), lean(utility_of)
+
+
+@njit(cache=True, _nrt=False, inline="always")
 def leaf_value(base, mover, c, n, f, ctx, menu, work):
     """Depth-0 value: the move applied in place to ``base``, scored, and undone.
 
-    Only the move's entries and the stance block change, so only they are
-    saved and restored (no copy of the whole state).
+    ``work``'s ``Pb[0]`` and ``Qb[0]`` hold what the reaction step compares against in
+    ``base`` (:func:`before_change`), computed once by the caller for all the moves
+    scored in ``base``. Only the move's entries and the stance block change, so only
+    they are saved and restored (no copy of the whole state).
     """
     d_idx, d_val, d_cnt, lo, hi, R, J, count = menu
-    scratch, acc, probs, W, B, u5 = work
+    scratch, Pb, Qb, acc, probs, W, P, S, Q, u5 = work
     nn = n * n
     keep = scratch[0]
     k = d_cnt[c]
@@ -289,11 +325,9 @@ def leaf_value(base, mover, c, n, f, ctx, menu, work):
         keep[nn + e] = base[d_idx[c, e]]
     for i in range(nn):
         keep[i] = base[i]
-    rival = ctx[2]
-    before_change(base, n, f, rival, B)
     apply_move(base, c, d_idx, d_val, d_cnt, lo, hi, 1.0)
-    react_from(base, n, f, rival, B)
-    v = utility_of(base, mover, n, f, ctx, W, u5)
+    _react_from(base, n, f, ctx[2], (P, Pb[0], S, Q, Qb[0]))
+    v = _utility_of(base, mover, n, f, ctx, W, u5)
     for i in range(nn):
         base[i] = keep[i]
     for e in range(k - 1, -1, -1):
@@ -301,52 +335,88 @@ def leaf_value(base, mover, c, n, f, ctx, menu, work):
     return v
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def value_of(base, mover, c, depth, n, f, ctx, menu, work):
     """Value to ``mover`` of candidate ``c`` played in ``base``, anticipating replies.
 
     ``menu`` = (d_idx, d_val, d_cnt, lo, hi, R, J, count): sparse deltas, bounds and
-    reply templates; ``work`` = (scratch, acc, probs, W, B, u5) buffers, the first
-    three with one row per depth level, ``B`` the reaction step's (P, Pb, S, Q, Qb).
+    reply templates; ``work`` = (scratch, Pb, Qb, acc, probs, W, P, S, Q, u5) buffers,
+    the first five with one row per depth level. ``Pb[depth]`` and ``Qb[depth]`` hold
+    :func:`before_change` of ``base`` (shared by every move scored in ``base``); a level
+    writes only the rows below its own.
     """
     d_idx, d_val, d_cnt, lo, hi, R, J, count = menu
-    scratch, acc, probs, W, B, u5 = work
+    scratch, Pb, Qb, acc, probs, W, P, S, Q, u5 = work
     if depth == 0:
         return leaf_value(base, mover, c, n, f, ctx, menu, work)
     X = scratch[depth]
-    X[:] = base
+    for i in range(X.shape[0]):
+        X[i] = base[i]
     apply_move(X, c, d_idx, d_val, d_cnt, lo, hi, 1.0)
-    if depth > 0:
-        A = acc[depth]
-        A[:] = 0.0
-        pr = probs[depth]
-        m = count[mover]
-        start = 0
-        while start < m:
-            j = J[mover, start]
-            end = start
-            while end < m and J[mover, end] == j:
-                end += 1
-            best = -1e300
-            for q in range(start, end):
+    # shared by the replies scored in X
+    _before_change(X, n, f, ctx[2], (P, Pb[depth - 1], S, Q, Qb[depth - 1]))
+    A = acc[depth]
+    A[:] = 0.0
+    pr = probs[depth]
+    m = count[mover]
+    start = 0
+    while start < m:
+        j = J[mover, start]
+        end = start
+        while end < m and J[mover, end] == j:
+            end += 1
+        best = -1e300
+        for q in range(start, end):
+            if depth == 1:  # the leaves directly (saves a call with every buffer)
+                v = leaf_value(X, j, R[mover, q], n, f, ctx, menu, work)
+            else:
                 v = value_of(X, j, R[mover, q], depth - 1, n, f, ctx, menu, work)
-                pr[q] = v
-                best = max(best, v)
-            tot = 0.0
-            for q in range(start, end):
-                pr[q] = np.exp((pr[q] - best) / f[6])
-                tot += pr[q]
-            for q in range(start, end):
-                r = R[mover, q]
-                p = pr[q] / tot
-                for e in range(d_cnt[r]):
-                    A[d_idx[r, e]] += p * d_val[r, e]
-            start = end
-        for i in range(X.shape[0]):
-            if A[i] != 0.0:
-                X[i] = min(hi[i], max(lo[i], X[i] + A[i]))
-    react(X, base, n, f, ctx[2], B)
-    return utility_of(X, mover, n, f, ctx, W, u5)
+            pr[q] = v
+            best = max(best, v)
+        tot = 0.0
+        for q in range(start, end):
+            pr[q] = np.exp((pr[q] - best) / f[6])
+            tot += pr[q]
+        for q in range(start, end):
+            r = R[mover, q]
+            p = pr[q] / tot
+            for e in range(d_cnt[r]):
+                A[d_idx[r, e]] += p * d_val[r, e]
+        start = end
+    for i in range(X.shape[0]):
+        if A[i] != 0.0:
+            X[i] = min(hi[i], max(lo[i], X[i] + A[i]))
+    _react_from(X, n, f, ctx[2], (P, Pb[depth], S, Q, Qb[depth]))  # = react(X, base, ...)
+    return _utility_of(X, mover, n, f, ctx, W, u5)
+
+
+@njit(cache=True)
+def workspace(L, depth, n, width):
+    """Buffers for :func:`value_of`: (scratch, Pb, Qb, acc, probs, W, P, S, Q, u5)."""
+    return (
+        np.empty((depth + 1, L)),
+        np.empty((depth + 1, n, n)),
+        np.zeros((depth + 1, n, n)),  # read only when retaliation is on
+        np.empty((depth + 1, L)),
+        np.empty((depth + 1, width)),
+        np.empty((n, n)),
+        np.empty((n, n)),
+        np.empty((n, n)),
+        np.empty((n, n)),
+        np.empty(5),
+    )
+
+
+@njit(cache=True)
+def score_chunk(x0, B0, movers, cands, first, stride, depth, n, f, ctx, menu, out):
+    """Candidates ``first``, ``first + stride``, ... of :func:`candidate_values` into ``out``,
+    with one copy of the state and one set of buffers (``B0``: before_change of ``x0``)."""
+    work = workspace(x0.shape[0], depth, n, max(menu[5].shape[1], 1))
+    work[1][depth] = B0[1]
+    work[2][depth] = B0[4]
+    x = x0.copy()  # restored after every candidate
+    for b in range(first, cands.shape[0], stride):
+        out[b] = value_of(x, movers[b], cands[b], depth, n, f, ctx, menu, work)
 
 
 @njit(cache=True)
@@ -362,26 +432,27 @@ def reaction_buffers(n):
 
 
 @njit(cache=True, parallel=True)
-def candidate_values(x0, movers, cands, depth, n, f, ctx, menu):
+def candidate_values(x0, movers, cands, depth, n, f, ctx, menu, threads):
     """Values of every (mover, candidate) pair in state ``x0``.
 
-    Candidates are independent: they are scored in parallel (numba threads), each
-    with its own copy of the state and its own buffers, so the result does not
-    depend on the number of threads or their order.
+    Candidates are independent: they are scored in parallel (numba threads), in
+    ``threads`` interleaved chunks, each with its own copy of the state and its own
+    buffers (the state is restored after every candidate, and every buffer is
+    written before it is read), so the result does not depend on the number of
+    threads. With one thread no parallel region is entered. :func:`before_change` of
+    ``x0`` is computed once for all candidates.
     """
-    L = x0.shape[0]
-    width = max(menu[5].shape[1], 1)
-    out = np.empty(cands.shape[0])
-    for b in prange(cands.shape[0]):
-        work = (
-            np.empty((depth + 1, L)),
-            np.empty((depth + 1, L)),
-            np.empty((depth + 1, width)),
-            np.empty((n, n)),
-            reaction_buffers(n),
-            np.empty(5),
-        )
-        out[b] = value_of(x0.copy(), movers[b], cands[b], depth, n, f, ctx, menu, work)
+    m = cands.shape[0]
+    out = np.empty(m)
+    B0 = reaction_buffers(n)
+    B0[4][:] = 0.0  # read only when retaliation is on
+    before_change(x0, n, f, ctx[2], B0)
+    chunks = max(1, min(m, threads))
+    if chunks == 1:
+        score_chunk(x0, B0, movers, cands, 0, 1, depth, n, f, ctx, menu, out)
+    else:
+        for t in prange(chunks):
+            score_chunk(x0, B0, movers, cands, t, chunks, depth, n, f, ctx, menu, out)
     return out
 
 

@@ -276,9 +276,9 @@ class CardModel(mesa.Model):
                     raise ValueError(f"move {c} is not open to {power.actor_id} now")
             self.last_choice.append((c, float(p[np.searchsorted(rows, c)])))
         x = self.x.copy()
-        for c, _ in self.last_choice:
-            k = self.menu.d_cnt[c]
-            np.add.at(x, self.menu.d_idx[c, :k], ant.values[c, :k])
+        moves = [c for c, _ in self.last_choice]
+        mask = np.arange(self.menu.width) < self.menu.d_cnt[moves][:, None]
+        np.add.at(x, self.menu.d_idx[moves][mask], ant.values[moves][mask])  # in order
         np.clip(x, self.lo, self.hi, out=x)
         kernel.react_rows(x[None, :], x_before[None, :], self.n, ant.scalars(), self.rival)
         lay = self.layout
@@ -293,7 +293,7 @@ class CardModel(mesa.Model):
         relax_trade(x, lay, potential, self.leakage, self.mech.trade_adjustment)
         self.x_prev = x_before
         self.x = x
-        self._update_factions(x_before)
+        self._update_factions(x_before, rel)  # trade moved since rel; the relation did not
         if self.t >= len(self.dates) - 1:
             self.running = False
 
@@ -340,8 +340,10 @@ class CardModel(mesa.Model):
             raise ConfigError("mechanics.temperature", temperature, "must be > 0 and <= 10")
         self.temperature = float(temperature)
 
-    def signals(self, x_before: np.ndarray) -> np.ndarray:
-        """Domestic signals (n, 5): casualties, threat, detente, talks, sanctions."""
+    def signals(self, x_before: np.ndarray, r_now: np.ndarray | None = None) -> np.ndarray:
+        """Domestic signals (n, 5): casualties, threat, detente, talks, sanctions.
+
+        ``r_now``: the public relation of the current state, if already computed."""
         lay = self.layout
         c = self.ctx.capability
         S = lay.view(self.x, "stance")
@@ -350,7 +352,8 @@ class CardModel(mesa.Model):
         threat = (c[:, None] * hostile * others).sum(0) / np.maximum(
             (c[:, None] * others).sum(0), 1e-9
         )
-        r_now = public_relation(self.x, lay, self.mech.channel_weight)
+        if r_now is None:
+            r_now = public_relation(self.x, lay, self.mech.channel_weight)
         r_before = public_relation(x_before, lay, self.mech.channel_weight)
         # improvement of hostile relations, weighted by how hostile they were
         improve = np.maximum(r_now - r_before, 0.0) * np.maximum(-r_before, 0.0)
@@ -359,8 +362,8 @@ class CardModel(mesa.Model):
         sanctions = lay.view(self.x, "controls").max(0)
         return np.stack([self.casualties, threat, detente, talks, sanctions], axis=1)
 
-    def _update_factions(self, x_before: np.ndarray) -> None:
-        sig = self.signals(x_before)
+    def _update_factions(self, x_before: np.ndarray, r_now: np.ndarray | None = None) -> None:
+        sig = self.signals(x_before, r_now)
         for i, f in enumerate(self.factions):
             f.update(sig[i], self.mech.influence_rate, self.mech.influence_memory)
         self.casualties *= self.mech.influence_memory

@@ -63,6 +63,9 @@ KEYS = (
 )
 METHODS = ("morris", "sobol")
 CONF_LEVEL = 0.95
+# Sample points per worker process come in this many chunks: thousands of short runs,
+# so small chunks keep both workers busy to the end at a negligible cost per chunk.
+CHUNKS_PER_JOB = 16
 
 
 # --- outcomes -------------------------------------------------------------------------
@@ -263,6 +266,7 @@ def run_sensitivity(
             seed_list,
             outcome,
             n_jobs=n_jobs,
+            chunks_per_job=CHUNKS_PER_JOB,
             progress=progress,
             desc=method,
             complements=complements,
