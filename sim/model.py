@@ -17,7 +17,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim import datasets, kernel
+from sim import datasets, kernel, stepops
 from sim.action import Menu, Step
 from sim.agents import Power
 from sim.calendar import month_to_year, parse_month, step_dates
@@ -276,21 +276,20 @@ class CardModel(mesa.Model):
                     raise ValueError(f"move {c} is not open to {power.actor_id} now")
             self.last_choice.append((c, float(p[np.searchsorted(rows, c)])))
         x = self.x.copy()
-        moves = [c for c, _ in self.last_choice]
-        mask = np.arange(self.menu.width) < self.menu.d_cnt[moves][:, None]
-        np.add.at(x, self.menu.d_idx[moves][mask], ant.values[moves][mask])  # in order
-        np.clip(x, self.lo, self.hi, out=x)
+        moves = np.array([c for c, _ in self.last_choice], dtype=np.int64)
+        stepops.apply_moves(
+            x, moves, self.menu.d_idx, self.menu.d_cnt, ant.values, self.lo, self.hi
+        )
         kernel.react_rows(x[None, :], x_before[None, :], self.n, ant.scalars(), self.rival)
-        lay = self.layout
-        S = lay.view(x, "stance")
-        S += self.mech.momentum * (lay.view(self.x, "stance") - lay.view(self.x_prev, "stance"))
-        S += self.mech.reversion * (self.stance0 - S)  # stationarity around the opening level
-        np.clip(x, self.lo, self.hi, out=x)
+        m = self.mech  # momentum, and stationarity around the opening level:
+        stepops.carry_stances(
+            x, self.x, self.x_prev, self.stance0, self.n, m.momentum, m.reversion, self.lo, self.hi
+        )
         years = self.t * self.cfg.window.step_months / 12.0
         base = self.potential0 * (1.0 + self.growth) ** years * self.trade_shock
-        rel = public_relation(x, lay, self.mech.channel_weight)
-        potential = trade_potential(base, rel, self.relation0, self.mech.trade_elasticity)
-        relax_trade(x, lay, potential, self.leakage, self.mech.trade_adjustment)
+        rel = public_relation(x, self.layout, m.channel_weight)
+        potential = trade_potential(base, rel, self.relation0, m.trade_elasticity)
+        relax_trade(x, self.layout, potential, self.leakage, m.trade_adjustment)
         self.x_prev = x_before
         self.x = x
         self._update_factions(x_before, rel)  # trade moved since rel; the relation did not
@@ -344,23 +343,11 @@ class CardModel(mesa.Model):
         """Domestic signals (n, 5): casualties, threat, detente, talks, sanctions.
 
         ``r_now``: the public relation of the current state, if already computed."""
-        lay = self.layout
-        c = self.ctx.capability
-        S = lay.view(self.x, "stance")
-        hostile = np.maximum(-S, 0.0)  # [j, i]: j's hostility toward i
-        others = 1.0 - np.eye(self.n)
-        threat = (c[:, None] * hostile * others).sum(0) / np.maximum(
-            (c[:, None] * others).sum(0), 1e-9
-        )
         if r_now is None:
-            r_now = public_relation(self.x, lay, self.mech.channel_weight)
-        r_before = public_relation(x_before, lay, self.mech.channel_weight)
-        # improvement of hostile relations, weighted by how hostile they were
-        improve = np.maximum(r_now - r_before, 0.0) * np.maximum(-r_before, 0.0)
-        detente = np.clip(5.0 * improve.sum(1), 0.0, 1.0)
-        talks = lay.view(self.x, "talks").max(1)
-        sanctions = lay.view(self.x, "controls").max(0)
-        return np.stack([self.casualties, threat, detente, talks, sanctions], axis=1)
+            r_now = public_relation(self.x, self.layout, self.mech.channel_weight)
+        return stepops.domestic_signals(
+            self.x, x_before, r_now, self.ctx.capability, self.mech.channel_weight, self.casualties
+        )
 
     def _update_factions(self, x_before: np.ndarray, r_now: np.ndarray | None = None) -> None:
         sig = self.signals(x_before, r_now)
