@@ -12,6 +12,7 @@ decision rule can apply all candidates at once.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -248,6 +249,17 @@ class Menu:
     def label(self, c: int) -> tuple[str, int, int]:
         """(action name, actor index, target index) of candidate ``c``."""
         return KIND_NAMES[self.kind[c]], self.actor[c], self.target[c]
+
+
+def shared_menu(layout: Layout, rival: np.ndarray, sizes: Step) -> Menu:
+    """``Menu(layout, rival, sizes)``, built once per actors, claims and step sizes and
+    shared by the runs that have them (nothing changes a menu after it is built)."""
+    return _menu(layout, tuple(int(r) for r in rival), sizes)
+
+
+@functools.lru_cache(maxsize=64)
+def _menu(layout: Layout, rival: tuple[int, ...], sizes: Step) -> Menu:
+    return Menu(layout, np.array(rival), sizes)
 
 
 @njit(cache=True)

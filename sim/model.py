@@ -14,11 +14,13 @@ random numbers across scenario variants (common random numbers).
 
 from __future__ import annotations
 
+import functools
+
 import mesa
 import numpy as np
 
 from sim import datasets, kernel, stepops
-from sim.action import Menu, Step
+from sim.action import Step, shared_menu
 from sim.agents import Power
 from sim.calendar import month_to_year, parse_month, step_dates
 from sim.decision import Anticipation, choice_probabilities
@@ -45,6 +47,14 @@ REGIME_AFFINITY = {
 
 def affinity(a: str, b: str) -> float:
     return REGIME_AFFINITY.get(frozenset([a, b]), 0.0)
+
+
+@functools.lru_cache(maxsize=4096)
+def capability_shares(sources: tuple[tuple[float | None, int | None], ...], year: float):
+    """CINC shares (n,) at ``year`` of actors given as (fixed capability or None, COW code)
+    (cached: ensembles ask for the same years run after run)."""
+    caps = np.array([c if c is not None else datasets.cinc(code, year) for c, code in sources])
+    return caps / caps.sum()
 
 
 class CardModel(mesa.Model):
@@ -80,6 +90,9 @@ class CardModel(mesa.Model):
             ]
         )
         self.factions = [Factions(cfg.actors[a]) for a in self.ids]
+        self._capability_sources = tuple(
+            (cfg.actors[a].capability, cfg.actors[a].ccode) for a in self.ids
+        )
         self.x = self._initial_state()
         self.x_prev = self.x.copy()
         self.relation0 = public_relation(self.x, lay, mech.channel_weight)
@@ -93,7 +106,8 @@ class CardModel(mesa.Model):
         self.trade_shock = np.ones((n, n))
         self.trade_ref = self.potential0.sum(1)
         self.casualties = np.zeros(n)
-        self.menu = Menu(
+        self._observers = np.arange(n)
+        self.menu = shared_menu(
             lay,
             self.rival,
             Step(
@@ -171,13 +185,7 @@ class CardModel(mesa.Model):
     def capability(self) -> np.ndarray:
         """CINC shares among the actors at the current step (COW NMC v6.0)."""
         year = self.start_year + self.t * self.cfg.window.step_months / 12.0
-        caps = np.empty(self.n)
-        for a, i in self.index.items():
-            spec = self.cfg.actors[a]
-            caps[i] = (
-                spec.capability if spec.capability is not None else datasets.cinc(spec.ccode, year)
-            )
-        return caps / caps.sum()
+        return capability_shares(self._capability_sources, year).copy()
 
     def _context(self) -> Context:
         m = self.mech
@@ -359,12 +367,14 @@ class CardModel(mesa.Model):
 
     def utilities(self) -> np.ndarray:
         """Every actor's utility (n,) in the current state, as the decision kernel scores it."""
-        return utility(
-            np.broadcast_to(self.x, (self.n, self.layout.size)), np.arange(self.n), self.ctx
-        )
+        return utility(*self._observed(), self.ctx)
 
     def interests(self) -> np.ndarray:
         """Interest values (n, 5) of every actor in the current state."""
-        return interests(
-            np.broadcast_to(self.x, (self.n, self.layout.size)), np.arange(self.n), self.ctx
-        )
+        return interests(*self._observed(), self.ctx)
+
+    def _observed(self) -> tuple[np.ndarray, np.ndarray]:
+        """The current state once per actor (n, size), and the actor observing each row."""
+        rows = np.empty((self.n, self.x.size))
+        rows[...] = self.x
+        return rows, self._observers
