@@ -34,7 +34,11 @@ class Power(mesa.Agent):
 
     def choose(self, rows: np.ndarray, p: np.ndarray) -> int:
         """Draw a candidate row from probabilities ``p`` over ``rows``."""
-        return int(rows[inverse_cdf(p, self.draws.random())])
+        return int(rows[self.draw(p)])
+
+    def draw(self, p: np.ndarray) -> int:
+        """Draw an index into probabilities ``p`` (one uniform, by inverse CDF)."""
+        return inverse_cdf(p, self.draws.random())
 
     def __repr__(self) -> str:
         return f"Power({self.actor_id!r})"

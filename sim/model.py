@@ -277,12 +277,13 @@ class CardModel(mesa.Model):
         self.last_choice = []
         for power in self.powers:
             rows, vals, p = probs[power.idx]
-            c = power.choose(rows, p)  # drawn even when overruled: keeps the random stream
+            k = power.draw(p)  # drawn even when overruled: keeps the random stream
             if power.actor_id in choices:
                 c = int(choices[power.actor_id])
                 if c not in set(rows.tolist()):
                     raise ValueError(f"move {c} is not open to {power.actor_id} now")
-            self.last_choice.append((c, float(p[np.searchsorted(rows, c)])))
+                k = int(np.searchsorted(rows, c))
+            self.last_choice.append((int(rows[k]), float(p[k])))
         x = self.x.copy()
         moves = np.array([c for c, _ in self.last_choice], dtype=np.int64)
         stepops.apply_moves(
