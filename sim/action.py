@@ -12,11 +12,14 @@ decision rule can apply all candidates at once.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from sim.state import Layout
+from sim.stepops import maximum, minimum
 
 # name: (CAMEO code, secret, applies only toward a claimant)
 KINDS: dict[str, tuple[str, bool, bool]] = {
@@ -228,26 +231,13 @@ class Menu:
         Entry e of candidate c adds ``values[c, e]`` at state index ``self.d_idx[c, e]``
         (for e < ``self.d_cnt[c]``).
         """
-        cur = x0[self.e_idx]
-        ref = x0[self.e_ref]
-        factor = np.where(self.e_unscaled, 1.0, 0.5 * (1.0 + ref))
-        vals = np.choose(  # by mode: ADD, SET, CAP, SCALE, DEESC
-            self.e_mode,
-            (
-                self.e_coef,
-                self.e_coef - cur,
-                np.minimum(cur, self.e_coef) - cur,
-                self.e_coef * ref,
-                self.e_coef * np.maximum(-cur, 0.0) * factor,
-            ),
+        return entry_deltas(
+            x0,
+            (self.e_idx, self.e_ref, self.e_mode, self.e_coef, self.e_flat, self.e_unscaled),
+            (self.c_cand, self.c_idx, self.c_lt, self.c_lo, self.c_hi),
+            self.size,
+            self.width,
         )
-        D = np.zeros((self.size, self.width))
-        D.ravel()[self.e_flat] = vals
-        v = x0[self.c_idx]
-        ok = np.where(self.c_lt, v < self.c_lo, v > self.c_hi)
-        avail = np.ones(self.size, dtype=bool)
-        avail[self.c_cand[~ok]] = False  # available when all its conditions hold
-        return D, avail
 
     def dense(self, values: np.ndarray, rows: np.ndarray, size: int) -> np.ndarray:
         """Dense deltas (len(rows), size) of the given candidates (for inspection and tests)."""
@@ -259,3 +249,45 @@ class Menu:
     def label(self, c: int) -> tuple[str, int, int]:
         """(action name, actor index, target index) of candidate ``c``."""
         return KIND_NAMES[self.kind[c]], self.actor[c], self.target[c]
+
+
+def shared_menu(layout: Layout, rival: np.ndarray, sizes: Step) -> Menu:
+    """``Menu(layout, rival, sizes)``, built once per actors, claims and step sizes and
+    shared by the runs that have them (nothing changes a menu after it is built)."""
+    return _menu(layout, tuple(int(r) for r in rival), sizes)
+
+
+@functools.lru_cache(maxsize=64)
+def _menu(layout: Layout, rival: tuple[int, ...], sizes: Step) -> Menu:
+    return Menu(layout, np.array(rival), sizes)
+
+
+@njit(cache=True)
+def entry_deltas(x0, entries, conds, size, width):
+    """:meth:`Menu.deltas` compiled: each entry's delta by its mode's formula, and which
+    candidates have all their conditions met (NumPy's arithmetic and tie rules)."""
+    e_idx, e_ref, e_mode, e_coef, e_flat, e_unscaled = entries
+    c_cand, c_idx, c_lt, c_lo, c_hi = conds
+    D = np.zeros(size * width)
+    for k in range(e_idx.shape[0]):
+        cur, ref, coef, mode = x0[e_idx[k]], x0[e_ref[k]], e_coef[k], e_mode[k]
+        if mode == ADD:
+            v = coef
+        elif mode == SET:
+            v = coef - cur
+        elif mode == CAP:
+            v = minimum(cur, coef) - cur
+        elif mode == SCALE:
+            v = coef * ref
+        elif mode == DEESC:
+            factor = 1.0 if e_unscaled[k] else 0.5 * (1.0 + ref)
+            v = coef * maximum(-cur, 0.0) * factor
+        else:
+            raise ValueError("unknown entry mode")
+        D[e_flat[k]] = v
+    avail = np.ones(size, dtype=np.bool_)
+    for k in range(c_idx.shape[0]):
+        v = x0[c_idx[k]]
+        if not (v < c_lo[k] if c_lt[k] else v > c_hi[k]):
+            avail[c_cand[k]] = False  # available when all its conditions hold
+    return D.reshape(size, width), avail

@@ -5,6 +5,8 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from sim.stepops import inverse_cdf
+
 
 class Power(mesa.Agent):
     """One state (USSR/Russia, PRC, ROC, US, ...): an actor id, a display name, its own RNG.
@@ -32,9 +34,11 @@ class Power(mesa.Agent):
 
     def choose(self, rows: np.ndarray, p: np.ndarray) -> int:
         """Draw a candidate row from probabilities ``p`` over ``rows``."""
-        u = self.draws.random()
-        k = int(np.searchsorted(np.cumsum(p), u * p.sum(), side="right"))
-        return int(rows[min(k, len(rows) - 1)])
+        return int(rows[self.draw(p)])
+
+    def draw(self, p: np.ndarray) -> int:
+        """Draw an index into probabilities ``p`` (one uniform, by inverse CDF)."""
+        return inverse_cdf(p, self.draws.random())
 
     def __repr__(self) -> str:
         return f"Power({self.actor_id!r})"

@@ -27,6 +27,7 @@ import numpy as np
 from sim import kernel
 from sim.action import Menu
 from sim.interest import Context, scalars
+from sim.stepops import segment_max, segment_shares
 
 
 @dataclass
@@ -54,16 +55,28 @@ def reply_sets(menu: Menu, avail: np.ndarray) -> tuple[np.ndarray, np.ndarray, n
     responder of each row (rows of one responder are contiguous, as the menu
     lists candidates actor by actor), and the number of valid rows per mover.
     """
-    n = menu.layout.n
-    ok = menu.replies & avail[None, :]
-    count = ok.sum(1).astype(np.int64)
-    width = max(1, int(count.max()))
+    return reply_templates(menu.replies, avail, menu.actor_arr)
+
+
+@numba.njit(cache=True)
+def reply_templates(replies, avail, actor):
+    """:func:`reply_sets` compiled, from ``replies`` (n, candidates) and ``avail``."""
+    n, size = replies.shape
+    count = np.zeros(n, dtype=np.int64)
+    for i in range(n):
+        for c in range(size):
+            if replies[i, c] and avail[c]:
+                count[i] += 1
+    width = max(1, count.max())
     R = np.full((n, width), -1, dtype=np.int64)
     J = np.full((n, width), -1, dtype=np.int64)
     for i in range(n):
-        rows = np.flatnonzero(ok[i])
-        R[i, : len(rows)] = rows
-        J[i, : len(rows)] = menu.actor_arr[rows]
+        k = 0
+        for c in range(size):
+            if replies[i, c] and avail[c]:
+                R[i, k] = c
+                J[i, k] = actor[c]
+                k += 1
     return R, J, count
 
 
@@ -93,12 +106,8 @@ def choice_probabilities(ant: Anticipation, x0: np.ndarray, depth: int) -> list[
     cand = np.flatnonzero(ant.avail)  # the menu lists candidates actor by actor
     movers = ant.menu.actor_arr[cand]
     v = values(ant, x0, movers, cand, depth)
-    ends = np.cumsum(np.bincount(movers, minlength=n)).tolist()
-    out = []
-    start = 0
-    for end in ends:
-        vi = v[start:end]
-        z = np.exp((vi - vi.max()) / ant.temperature)
-        out.append((cand[start:end], vi, z / z.sum()))
-        start = end
-    return out
+    ends = np.cumsum(np.bincount(movers, minlength=n))
+    z = np.exp((v - segment_max(v, ends)) / ant.temperature)
+    p = segment_shares(z, ends)
+    starts = [0, *ends[:-1].tolist()]
+    return [(cand[s:e], v[s:e], p[s:e]) for s, e in zip(starts, ends.tolist(), strict=True)]

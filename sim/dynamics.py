@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim import stepops
 from sim.state import Layout
 
 
@@ -26,7 +27,12 @@ def working_channel(x: np.ndarray, layout: Layout) -> np.ndarray:
 
 
 def public_relation(x: np.ndarray, layout: Layout, channel_weight: float) -> np.ndarray:
-    """Symmetric relation (..., n, n) that everyone can see: stances plus leaked channels."""
+    """Symmetric relation (..., n, n) that everyone can see: stances plus leaked channels.
+
+    One state is computed compiled (:func:`sim.stepops.public_relation`, the same numbers).
+    """
+    if x.ndim == 1:
+        return stepops.public_relation(x, layout.n, channel_weight)
     S = layout.view(x, "stance")
     W = np.clip(S + channel_weight * working_channel(x, layout) * layout.view(x, "leaked"), -1, 1)
     return 0.5 * (W + np.swapaxes(W, -1, -2))
@@ -73,13 +79,8 @@ def relax_trade(
     leakage: np.ndarray,
     rate: float,
 ) -> None:
-    """Move direct and indirect trade a share ``rate`` toward their targets, in place."""
-    X = layout.view(x, "controls")
-    blocked = np.maximum(X, X.T)
-    leak = np.maximum(leakage, leakage.T)
-    direct_target = potential * (1.0 - blocked)
-    indirect_target = potential * blocked * leak
-    T = layout.view(x, "trade")
-    I = layout.view(x, "indirect")
-    T += rate * (direct_target - T)
-    I += rate * (indirect_target - I)
+    """Move direct and indirect trade a share ``rate`` toward their targets, in place:
+    ``rate`` of the way to ``potential`` times the open share (1 less the stronger of the
+    two sides' controls) directly, and to the controlled share times the pair's leakage
+    indirectly (compiled: :func:`sim.stepops.relax_trade`)."""
+    stepops.relax_trade(x, layout.n, potential, leakage, rate)

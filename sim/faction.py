@@ -47,6 +47,7 @@ class Factions:
     def _rebuild(self) -> None:
         rows = [{**self.base, **own} for own in (self.own or [{}])]
         self.weights = np.array([[w[k] for k in INTEREST_NAMES] for w in rows])
+        self._fixed = None if self.names else self._mix()  # no factions: influence stays 1
 
     def set_base(self, weights: dict[str, float]) -> None:
         """Change the actor's own weights (factions keep the ones they name)."""
@@ -72,6 +73,9 @@ class Factions:
         return z / z.sum()
 
     def effective_weights(self) -> np.ndarray:
+        return self._mix() if self._fixed is None else self._fixed
+
+    def _mix(self) -> np.ndarray:
         w = self.influence @ self.weights
         s = w.sum()
         return w / s if s > 0 else w

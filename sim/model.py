@@ -14,11 +14,13 @@ random numbers across scenario variants (common random numbers).
 
 from __future__ import annotations
 
+import functools
+
 import mesa
 import numpy as np
 
-from sim import datasets, kernel
-from sim.action import Menu, Step
+from sim import datasets, kernel, stepops
+from sim.action import Step, shared_menu
 from sim.agents import Power
 from sim.calendar import month_to_year, parse_month, step_dates
 from sim.decision import Anticipation, choice_probabilities
@@ -45,6 +47,14 @@ REGIME_AFFINITY = {
 
 def affinity(a: str, b: str) -> float:
     return REGIME_AFFINITY.get(frozenset([a, b]), 0.0)
+
+
+@functools.lru_cache(maxsize=4096)
+def capability_shares(sources: tuple[tuple[float | None, int | None], ...], year: float):
+    """CINC shares (n,) at ``year`` of actors given as (fixed capability or None, COW code)
+    (cached: ensembles ask for the same years run after run)."""
+    caps = np.array([c if c is not None else datasets.cinc(code, year) for c, code in sources])
+    return caps / caps.sum()
 
 
 class CardModel(mesa.Model):
@@ -80,6 +90,9 @@ class CardModel(mesa.Model):
             ]
         )
         self.factions = [Factions(cfg.actors[a]) for a in self.ids]
+        self._capability_sources = tuple(
+            (cfg.actors[a].capability, cfg.actors[a].ccode) for a in self.ids
+        )
         self.x = self._initial_state()
         self.x_prev = self.x.copy()
         self.relation0 = public_relation(self.x, lay, mech.channel_weight)
@@ -93,7 +106,8 @@ class CardModel(mesa.Model):
         self.trade_shock = np.ones((n, n))
         self.trade_ref = self.potential0.sum(1)
         self.casualties = np.zeros(n)
-        self.menu = Menu(
+        self._observers = np.arange(n)
+        self.menu = shared_menu(
             lay,
             self.rival,
             Step(
@@ -171,13 +185,7 @@ class CardModel(mesa.Model):
     def capability(self) -> np.ndarray:
         """CINC shares among the actors at the current step (COW NMC v6.0)."""
         year = self.start_year + self.t * self.cfg.window.step_months / 12.0
-        caps = np.empty(self.n)
-        for a, i in self.index.items():
-            spec = self.cfg.actors[a]
-            caps[i] = (
-                spec.capability if spec.capability is not None else datasets.cinc(spec.ccode, year)
-            )
-        return caps / caps.sum()
+        return capability_shares(self._capability_sources, year).copy()
 
     def _context(self) -> Context:
         m = self.mech
@@ -269,28 +277,28 @@ class CardModel(mesa.Model):
         self.last_choice = []
         for power in self.powers:
             rows, vals, p = probs[power.idx]
-            c = power.choose(rows, p)  # drawn even when overruled: keeps the random stream
+            k = power.draw(p)  # drawn even when overruled: keeps the random stream
             if power.actor_id in choices:
                 c = int(choices[power.actor_id])
                 if c not in set(rows.tolist()):
                     raise ValueError(f"move {c} is not open to {power.actor_id} now")
-            self.last_choice.append((c, float(p[np.searchsorted(rows, c)])))
+                k = int(np.searchsorted(rows, c))
+            self.last_choice.append((int(rows[k]), float(p[k])))
         x = self.x.copy()
-        moves = [c for c, _ in self.last_choice]
-        mask = np.arange(self.menu.width) < self.menu.d_cnt[moves][:, None]
-        np.add.at(x, self.menu.d_idx[moves][mask], ant.values[moves][mask])  # in order
-        np.clip(x, self.lo, self.hi, out=x)
+        moves = np.array([c for c, _ in self.last_choice], dtype=np.int64)
+        stepops.apply_moves(
+            x, moves, self.menu.d_idx, self.menu.d_cnt, ant.values, self.lo, self.hi
+        )
         kernel.react_rows(x[None, :], x_before[None, :], self.n, ant.scalars(), self.rival)
-        lay = self.layout
-        S = lay.view(x, "stance")
-        S += self.mech.momentum * (lay.view(self.x, "stance") - lay.view(self.x_prev, "stance"))
-        S += self.mech.reversion * (self.stance0 - S)  # stationarity around the opening level
-        np.clip(x, self.lo, self.hi, out=x)
+        m = self.mech  # momentum, and stationarity around the opening level:
+        stepops.carry_stances(
+            x, self.x, self.x_prev, self.stance0, self.n, m.momentum, m.reversion, self.lo, self.hi
+        )
         years = self.t * self.cfg.window.step_months / 12.0
         base = self.potential0 * (1.0 + self.growth) ** years * self.trade_shock
-        rel = public_relation(x, lay, self.mech.channel_weight)
-        potential = trade_potential(base, rel, self.relation0, self.mech.trade_elasticity)
-        relax_trade(x, lay, potential, self.leakage, self.mech.trade_adjustment)
+        rel = public_relation(x, self.layout, m.channel_weight)
+        potential = trade_potential(base, rel, self.relation0, m.trade_elasticity)
+        relax_trade(x, self.layout, potential, self.leakage, m.trade_adjustment)
         self.x_prev = x_before
         self.x = x
         self._update_factions(x_before, rel)  # trade moved since rel; the relation did not
@@ -344,23 +352,11 @@ class CardModel(mesa.Model):
         """Domestic signals (n, 5): casualties, threat, detente, talks, sanctions.
 
         ``r_now``: the public relation of the current state, if already computed."""
-        lay = self.layout
-        c = self.ctx.capability
-        S = lay.view(self.x, "stance")
-        hostile = np.maximum(-S, 0.0)  # [j, i]: j's hostility toward i
-        others = 1.0 - np.eye(self.n)
-        threat = (c[:, None] * hostile * others).sum(0) / np.maximum(
-            (c[:, None] * others).sum(0), 1e-9
-        )
         if r_now is None:
-            r_now = public_relation(self.x, lay, self.mech.channel_weight)
-        r_before = public_relation(x_before, lay, self.mech.channel_weight)
-        # improvement of hostile relations, weighted by how hostile they were
-        improve = np.maximum(r_now - r_before, 0.0) * np.maximum(-r_before, 0.0)
-        detente = np.clip(5.0 * improve.sum(1), 0.0, 1.0)
-        talks = lay.view(self.x, "talks").max(1)
-        sanctions = lay.view(self.x, "controls").max(0)
-        return np.stack([self.casualties, threat, detente, talks, sanctions], axis=1)
+            r_now = public_relation(self.x, self.layout, self.mech.channel_weight)
+        return stepops.domestic_signals(
+            self.x, x_before, r_now, self.ctx.capability, self.mech.channel_weight, self.casualties
+        )
 
     def _update_factions(self, x_before: np.ndarray, r_now: np.ndarray | None = None) -> None:
         sig = self.signals(x_before, r_now)
@@ -372,12 +368,14 @@ class CardModel(mesa.Model):
 
     def utilities(self) -> np.ndarray:
         """Every actor's utility (n,) in the current state, as the decision kernel scores it."""
-        return utility(
-            np.broadcast_to(self.x, (self.n, self.layout.size)), np.arange(self.n), self.ctx
-        )
+        return utility(*self._observed(), self.ctx)
 
     def interests(self) -> np.ndarray:
         """Interest values (n, 5) of every actor in the current state."""
-        return interests(
-            np.broadcast_to(self.x, (self.n, self.layout.size)), np.arange(self.n), self.ctx
-        )
+        return interests(*self._observed(), self.ctx)
+
+    def _observed(self) -> tuple[np.ndarray, np.ndarray]:
+        """The current state once per actor (n, size), and the actor observing each row."""
+        rows = np.empty((self.n, self.x.size))
+        rows[...] = self.x
+        return rows, self._observers
