@@ -87,7 +87,7 @@ def values(
     R, J, count = reply_sets(ant.menu, ant.avail)
     c, m = ant.ctx, ant.menu
     menu = (m.d_idx, ant.values, m.d_cnt, ant.lo, ant.hi, R, J, count)
-    return kernel.candidate_values(
+    return kernel.scorer(c.layout.n, depth)(
         np.ascontiguousarray(x0, dtype=float),
         np.asarray(mover, dtype=np.int64),
         np.asarray(cand, dtype=np.int64),

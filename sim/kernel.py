@@ -306,6 +306,19 @@ def lean(fn: Dispatcher, _built: dict = {}) -> Dispatcher:  # noqa: B006 (a memo
 
 _before_change, _react_from, _utility_of = lean(before_change), lean(react_from), lean(utility_of)
 
+ACTORS = 0  # the actor count as a compile-time constant in :func:`scorer` builds (0: generic)
+
+
+def rebuilt(fn: Dispatcher, name: str, bindings: dict) -> Dispatcher:
+    """``fn`` compiled again, as ``name``, with some of its globals rebound."""
+    py = fn.py_func
+    env = dict(py.__globals__)
+    env.update(bindings)
+    copy = types.FunctionType(py.__code__, env, py.__name__, py.__defaults__, py.__closure__)
+    copy.__qualname__ = name  # its own cache entry
+    opts = {k: v for k, v in fn.targetoptions.items() if k != "nopython"}
+    return njit(cache=True, **opts)(copy)
+
 
 @njit(cache=True, _nrt=False, inline="always")
 def leaf_value(base, mover, c, n, f, ctx, menu, work):
@@ -345,6 +358,7 @@ def value_of(base, mover, c, depth, n, f, ctx, menu, work):
     :func:`before_change` of ``base`` (shared by every move scored in ``base``); a level
     writes only the rows below its own.
     """
+    n = n if ACTORS == 0 else ACTORS
     d_idx, d_val, d_cnt, lo, hi, R, J, count = menu
     scratch, Pb, Qb, acc, probs, W, P, S, Q, u5 = work
     if depth == 0:
@@ -454,6 +468,32 @@ def candidate_values(x0, movers, cands, depth, n, f, ctx, menu, threads):
         for t in prange(chunks):
             score_chunk(x0, B0, movers, cands, t, chunks, depth, n, f, ctx, menu, out)
     return out
+
+
+@njit(cache=True, _nrt=False)
+def no_deeper(base, mover, c, depth, n, f, ctx, menu, work):
+    """Stands for the level below depth 0 in a :func:`scorer` (never called)."""
+    return 0.0
+
+
+def scorer(n: int, depth: int, _built: dict = {}) -> Dispatcher:  # noqa: B006 (a memo)
+    """:func:`candidate_values` compiled for ``n`` actors and anticipation ``depth``.
+
+    Each level of :func:`value_of` is its own build that calls the level below (no
+    recursion), with the global ``ACTORS`` bound to ``n``: the actor count is a
+    constant there and in the code inlined into it (:func:`lean` builds), so the
+    compiler unrolls the small loops over actors. The operations and their order are
+    those of the generic build, and so is every value.
+    """
+    key = (n, depth)
+    if key not in _built:
+        below = no_deeper
+        for d in range(depth + 1):
+            below = rebuilt(value_of, f"value_of_n{n}_d{d}", {"ACTORS": n, "value_of": below})
+        chunk = rebuilt(score_chunk, f"score_chunk_n{n}_d{depth}", {"value_of": below})
+        name = f"candidate_values_n{n}_d{depth}"
+        _built[key] = rebuilt(candidate_values, name, {"score_chunk": chunk})
+    return _built[key]
 
 
 @njit(cache=True)
