@@ -9,6 +9,7 @@ results come back in seed order.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterable, Sequence
 
@@ -35,7 +36,31 @@ def _chunk(cfg: RunConfig, chunk: Sequence[int], fn: Callable | None) -> list:
     return [replicate(cfg, s, fn) for s in chunk]
 
 
+def in_worker(fn: Callable, *args):
+    """``fn(*args)`` as a worker process's task, its heap settled after the first one."""
+    out = fn(*args)
+    settle_heap()
+    return out
+
+
 _PINNED: list[bool] = []  # set once the BLAS libraries are limited in this process
+_SETTLED: list[bool] = []  # set once a worker's long-lived objects are frozen
+
+
+def settle_heap() -> None:
+    """Freeze a worker's long-lived objects (modules, loaded kernels, caches) once.
+
+    After its first task a worker holds ~200,000 objects that live as long as it
+    does; every full collection would scan them again (~70 ms, every ~200 runs).
+    Collected once and frozen, they are left out of later collections, which then
+    scan only the objects of the runs in flight. Only for worker processes: frozen
+    objects are never collected.
+    """
+    if _SETTLED:
+        return
+    gc.collect()
+    gc.freeze()
+    _SETTLED.append(True)
 
 
 def single_threaded() -> None:
@@ -92,7 +117,7 @@ def map_runs(
     chunks = [seed_list[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b > a]
     par = Parallel(n_jobs=n_jobs, backend="loky", return_as="generator")
     out: list = []
-    gen = par(delayed(_chunk)(cfg, c, fn) for c in chunks)
+    gen = par(delayed(in_worker)(_chunk, cfg, c, fn) for c in chunks)
     if progress:
         from tqdm import tqdm
 
