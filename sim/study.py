@@ -245,15 +245,12 @@ def map_points(
     else:
         from joblib import Parallel, delayed
 
-        from sim.ensemble import in_worker
+        from sim.ensemble import chunk_bounds, in_worker
 
-        n_chunks = min(len(tasks), n_jobs * chunks_per_job)
-        bounds = np.linspace(0, len(tasks), n_chunks + 1).astype(int)
         par = Parallel(n_jobs=n_jobs, backend="loky", return_as="generator")
         gen = par(
             delayed(in_worker)(_points_chunk, cfg, names, tasks[a:b], fn, complements)
-            for a, b in zip(bounds[:-1], bounds[1:], strict=True)
-            if b > a
+            for a, b in chunk_bounds(len(tasks), n_jobs, chunks_per_job)
         )
         for part in gen:
             flat.extend(part)
