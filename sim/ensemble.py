@@ -9,6 +9,8 @@ results come back in seed order.
 
 from __future__ import annotations
 
+import gc
+import math
 import os
 from collections.abc import Callable, Iterable, Sequence
 
@@ -35,7 +37,31 @@ def _chunk(cfg: RunConfig, chunk: Sequence[int], fn: Callable | None) -> list:
     return [replicate(cfg, s, fn) for s in chunk]
 
 
+def in_worker(fn: Callable, *args):
+    """``fn(*args)`` as a worker process's task, its heap settled after the first one."""
+    out = fn(*args)
+    settle_heap()
+    return out
+
+
 _PINNED: list[bool] = []  # set once the BLAS libraries are limited in this process
+_SETTLED: list[bool] = []  # set once a worker's long-lived objects are frozen
+
+
+def settle_heap() -> None:
+    """Freeze a worker's long-lived objects (modules, loaded kernels, caches) once.
+
+    After its first task a worker holds ~200,000 objects that live as long as it
+    does; every full collection would scan them again (~70 ms, every ~200 runs).
+    Collected once and frozen, they are left out of later collections, which then
+    scan only the objects of the runs in flight. Only for worker processes: frozen
+    objects are never collected.
+    """
+    if _SETTLED:
+        return
+    gc.collect()
+    gc.freeze()
+    _SETTLED.append(True)
 
 
 def single_threaded() -> None:
@@ -55,6 +81,25 @@ def single_threaded() -> None:
     except ImportError:  # pragma: no cover - threadpoolctl comes with joblib's deps
         pass
     _PINNED.append(True)
+
+
+def chunk_bounds(n_tasks: int, n_jobs: int, chunks_per_job: int) -> list[tuple[int, int]]:
+    """Contiguous chunks (start, end) of ``n_tasks`` for ``n_jobs`` workers, shrinking.
+
+    Guided self-scheduling (Polychronopoulos and Kuck 1987): each chunk takes the
+    remaining tasks over ``n_jobs * chunks_per_job / 2``, so the first chunks are
+    twice the size of ``chunks_per_job`` equal chunks and the last ones a few
+    tasks: a worker that finishes early takes small pieces instead of idling
+    while another works through a full-size last chunk.
+    """
+    share = max(1.0, n_jobs * chunks_per_job / 2)
+    floor = max(1, n_tasks // (8 * n_jobs * chunks_per_job))
+    out, a = [], 0
+    while a < n_tasks:
+        b = min(n_tasks, a + max(floor, math.ceil((n_tasks - a) / share)))
+        out.append((a, b))
+        a = b
+    return out
 
 
 def default_jobs() -> int:
@@ -87,12 +132,10 @@ def map_runs(
         return [replicate(cfg, s, fn) for s in it]
     from joblib import Parallel, delayed
 
-    n_chunks = min(len(seed_list), n_jobs * chunks_per_job)
-    bounds = np.linspace(0, len(seed_list), n_chunks + 1).astype(int)
-    chunks = [seed_list[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b > a]
+    chunks = [seed_list[a:b] for a, b in chunk_bounds(len(seed_list), n_jobs, chunks_per_job)]
     par = Parallel(n_jobs=n_jobs, backend="loky", return_as="generator")
     out: list = []
-    gen = par(delayed(_chunk)(cfg, c, fn) for c in chunks)
+    gen = par(delayed(in_worker)(_chunk, cfg, c, fn) for c in chunks)
     if progress:
         from tqdm import tqdm
 

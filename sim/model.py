@@ -44,6 +44,9 @@ REGIME_AFFINITY = {
     frozenset(["authoritarian", "liberal_democracy"]): -0.5,
 }
 
+PAIR_BLOCKS = ("stance", "channel", "controls", "trade")  # copied from a relation as stated
+INITIAL_BLOCKS = (*PAIR_BLOCKS, "standing", "recognition", "commitment")
+
 
 def affinity(a: str, b: str) -> float:
     return REGIME_AFFINITY.get(frozenset([a, b]), 0.0)
@@ -156,28 +159,26 @@ class CardModel(mesa.Model):
     def _initial_state(self) -> np.ndarray:
         cfg, lay = self.cfg, self.layout
         x = np.zeros(lay.size)
+        v = {b: lay.view(x, b) for b in INITIAL_BLOCKS}
         year = int(self.start_year)
         for a, i in self.index.items():
-            lay.view(x, "standing")[i] = cfg.actors[a].standing
+            v["standing"][i] = cfg.actors[a].standing
             for b, j in self.index.items():
                 if i == j:
                     continue
                 p = self._pair(a, b)
-                rec = RECOGNITION_LEVELS[p.recognition] if p else 2.0
-                lay.view(x, "recognition")[i, j] = rec
+                v["recognition"][i, j] = RECOGNITION_LEVELS[p.recognition] if p else 2.0
                 if p is None:
                     continue
-                lay.view(x, "stance")[i, j] = p.stance
-                lay.view(x, "channel")[i, j] = p.channel
-                lay.view(x, "controls")[i, j] = p.controls
-                lay.view(x, "trade")[i, j] = p.trade
+                for block in PAIR_BLOCKS:
+                    v[block][i, j] = getattr(p, block)
                 if p.commitment == "cow":
                     c1, c2 = cfg.actors[a].ccode, cfg.actors[b].ccode
                     com = datasets.alliance_commitment(c1, c2, year) if c1 and c2 else 0.0
                 else:
                     com = p.commitment
-                lay.view(x, "commitment")[i, j] = com
-        T = lay.view(x, "trade")
+                v["commitment"][i, j] = com
+        T = v["trade"]
         T[...] = np.maximum(T, T.T)  # turnover: whichever side states it
         np.clip(x, self.lo, self.hi, out=x)
         return x

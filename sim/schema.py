@@ -414,6 +414,13 @@ def validate(raw: dict[str, Any]) -> RunConfig:
     if not isinstance(raw, dict):
         raise ConfigError("<config>", type(raw).__name__, "a mapping of keys to values")
     _no_interpolation(raw, "")
+    return revalidate(raw)
+
+
+def revalidate(raw: dict[str, Any]) -> RunConfig:
+    """:func:`validate` for a mapping whose data already passed its interpolation check:
+    a validated configuration's dump with some values set (:func:`sim.study.with_values`
+    checks those values; scanning the whole tree again per sample point is wasted)."""
     try:
         cfg = RunConfig.model_validate(raw)
     except ValidationError as exc:

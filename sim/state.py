@@ -19,6 +19,7 @@ and one n-vector ``standing`` (international participation in [0, 1]).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -84,20 +85,27 @@ class Layout:
 
     def bounds(self) -> tuple[np.ndarray, np.ndarray]:
         """Lower and upper bound vectors; diagonals of matrix blocks are pinned to 0."""
-        lo = np.empty(self.size)
-        hi = np.empty(self.size)
-        for block in MATRIX_BLOCKS + VECTOR_BLOCKS:
-            a, b = BOUNDS[block]
-            self.view(lo, block)[...] = a
-            self.view(hi, block)[...] = b
-        for block in MATRIX_BLOCKS:
-            d = np.arange(self.n)
-            self.view(lo, block)[d, d] = 0.0
-            self.view(hi, block)[d, d] = 0.0
-        return lo, hi
+        lo, hi = _bounds(self)
+        return lo.copy(), hi.copy()
 
     def symmetrise(self, x: np.ndarray) -> None:
         """Make symmetric blocks symmetric in place (max of the two entries for flags)."""
         for block in SYMMETRIC:
             v = self.view(x, block)
             v[...] = np.maximum(v, np.swapaxes(v, -1, -2)) if block in ("leaked", "talks") else v
+
+
+@functools.lru_cache(maxsize=16)
+def _bounds(lay: Layout) -> tuple[np.ndarray, np.ndarray]:
+    """:meth:`Layout.bounds`, built once per layout (every run of an ensemble asks)."""
+    lo = np.empty(lay.size)
+    hi = np.empty(lay.size)
+    for block in MATRIX_BLOCKS + VECTOR_BLOCKS:
+        a, b = BOUNDS[block]
+        lay.view(lo, block)[...] = a
+        lay.view(hi, block)[...] = b
+    for block in MATRIX_BLOCKS:
+        d = np.arange(lay.n)
+        lay.view(lo, block)[d, d] = 0.0
+        lay.view(hi, block)[d, d] = 0.0
+    return lo, hi

@@ -169,12 +169,13 @@ def with_values(
     again (out-of-range values raise ConfigError). A key holding an integer
     (``mechanics.depth``) takes the value rounded.
     """
-    from sim.schema import validate
+    from sim.schema import _no_interpolation, revalidate
 
     if not values and not complements:
         return cfg
     raw = cfg.model_dump(mode="python", by_alias=True)
     for key, v in values.items():
+        _no_interpolation(v, key)
         _set(raw, key.split("."), v, key)
     for key, source in (complements or {}).items():
         node = raw
@@ -183,7 +184,7 @@ def with_values(
                 raise ConfigError("complements", source, "not a configuration key")
             node = node[part]
         _set(raw, key.split("."), 1.0 - float(node), key)
-    return validate(raw)
+    return revalidate(raw)  # the rest of raw is a validated configuration's data
 
 
 def _points_chunk(cfg, names, tasks, fn, complements=None) -> list:
@@ -244,13 +245,12 @@ def map_points(
     else:
         from joblib import Parallel, delayed
 
-        n_chunks = min(len(tasks), n_jobs * chunks_per_job)
-        bounds = np.linspace(0, len(tasks), n_chunks + 1).astype(int)
+        from sim.ensemble import chunk_bounds, in_worker
+
         par = Parallel(n_jobs=n_jobs, backend="loky", return_as="generator")
         gen = par(
-            delayed(_points_chunk)(cfg, names, tasks[a:b], fn, complements)
-            for a, b in zip(bounds[:-1], bounds[1:], strict=True)
-            if b > a
+            delayed(in_worker)(_points_chunk, cfg, names, tasks[a:b], fn, complements)
+            for a, b in chunk_bounds(len(tasks), n_jobs, chunks_per_job)
         )
         for part in gen:
             flat.extend(part)
