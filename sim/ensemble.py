@@ -33,14 +33,29 @@ def replicate(cfg: RunConfig, seed: int, fn: Callable | None = None):
 
 
 def _chunk(cfg: RunConfig, chunk: Sequence[int], fn: Callable | None) -> list:
-    single_threaded()
     return [replicate(cfg, s, fn) for s in chunk]
 
 
 def in_worker(fn: Callable, *args):
-    """``fn(*args)`` as a worker process's task, its heap settled after the first one."""
+    """``fn(*args)`` as a worker process's task: one thread, the heap settled after the
+    first task."""
+    single_threaded()
     out = fn(*args)
     settle_heap()
+    return out
+
+
+def run_chunks(task: Callable, pieces: Sequence[tuple], n_jobs: int, bar=None) -> list:
+    """``task(*piece)`` for each piece on ``n_jobs`` worker processes, the results (lists)
+    concatenated in piece order; ``bar`` (tqdm) advances as pieces come back."""
+    from joblib import Parallel, delayed
+
+    par = Parallel(n_jobs=n_jobs, backend="loky", return_as="generator")
+    out: list = []
+    for part in par(delayed(in_worker)(task, *piece) for piece in pieces):
+        out.extend(part)
+        if bar is not None:
+            bar.update(len(part))
     return out
 
 
@@ -130,23 +145,15 @@ def map_runs(
 
             it = tqdm(seed_list, desc=cfg.name, unit="run")
         return [replicate(cfg, s, fn) for s in it]
-    from joblib import Parallel, delayed
-
-    chunks = [seed_list[a:b] for a, b in chunk_bounds(len(seed_list), n_jobs, chunks_per_job)]
-    par = Parallel(n_jobs=n_jobs, backend="loky", return_as="generator")
-    out: list = []
-    gen = par(delayed(in_worker)(_chunk, cfg, c, fn) for c in chunks)
+    bar = None
     if progress:
         from tqdm import tqdm
 
         bar = tqdm(total=len(seed_list), desc=cfg.name, unit="run")
-        for part in gen:
-            out.extend(part)
-            bar.update(len(part))
+    bounds = chunk_bounds(len(seed_list), n_jobs, chunks_per_job)
+    out = run_chunks(_chunk, [(cfg, seed_list[a:b], fn) for a, b in bounds], n_jobs, bar)
+    if bar is not None:
         bar.close()
-    else:
-        for part in gen:
-            out.extend(part)
     return out
 
 

@@ -189,9 +189,8 @@ def with_values(
 
 def _points_chunk(cfg, names, tasks, fn, complements=None) -> list:
     """``fn`` of each (point, seed) task; the configuration is rebuilt when the point changes."""
-    from sim.ensemble import replicate, single_threaded
+    from sim.ensemble import replicate
 
-    single_threaded()
     out, last, c = [], None, None
     for x, s in tasks:
         if last is None or not np.array_equal(x, last):
@@ -243,19 +242,11 @@ def map_points(
             if bar is not None:
                 bar.update(1)
     else:
-        from joblib import Parallel, delayed
+        from sim.ensemble import chunk_bounds, run_chunks
 
-        from sim.ensemble import chunk_bounds, in_worker
-
-        par = Parallel(n_jobs=n_jobs, backend="loky", return_as="generator")
-        gen = par(
-            delayed(in_worker)(_points_chunk, cfg, names, tasks[a:b], fn, complements)
-            for a, b in chunk_bounds(len(tasks), n_jobs, chunks_per_job)
-        )
-        for part in gen:
-            flat.extend(part)
-            if bar is not None:
-                bar.update(len(part))
+        bounds = chunk_bounds(len(tasks), n_jobs, chunks_per_job)
+        pieces = [(cfg, names, tasks[a:b], fn, complements) for a, b in bounds]
+        flat = run_chunks(_points_chunk, pieces, n_jobs, bar)
     if bar is not None:
         bar.close()
     k = len(seed_list)

@@ -63,3 +63,14 @@ def test_provenance_record(tmp_path, raw1969, run1969):
     assert prov["versions"]["mesa"].startswith("3.5")
     assert prov["git_commit"]
     assert np.isfinite(run1969.utility).all()
+
+
+def _span(a, b):
+    return list(range(a, b))
+
+
+def test_run_chunks_keeps_piece_order():
+    from sim.ensemble import run_chunks
+
+    pieces = [(a, a + 3) for a in range(0, 60, 3)]
+    assert run_chunks(_span, pieces, n_jobs=2) == list(range(60))
