@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from sim.kernel import public
 from sim.state import MATRIX_BLOCKS
 
 
@@ -156,9 +157,8 @@ def inverse_cdf(p, u):
 
 # --- the relations' update after the moves (sim.model.CardModel.resolve_turn) -----------
 
-STANCE, CHANNEL, LEAKED, CONTROLS, TALKS, TRADE, INDIRECT = (
-    MATRIX_BLOCKS.index(b)
-    for b in ("stance", "channel", "leaked", "controls", "talks", "trade", "indirect")
+STANCE, CONTROLS, TALKS, TRADE, INDIRECT = (
+    MATRIX_BLOCKS.index(b) for b in ("stance", "controls", "talks", "trade", "indirect")
 )
 
 
@@ -186,19 +186,9 @@ def carry_stances(x, x_now, x_prev, stance0, n, momentum, reversion, lo, hi):
 
 @njit(cache=True)
 def public_relation(x, n, channel_weight):
-    """Public relation (n, n) of one state: the stances plus ``channel_weight`` times the
-    working channel where leaked, clipped to [-1, 1], averaged with the transpose."""
-    nn = n * n
-    W = np.empty((n, n))
-    for k in range(n):
-        for l in range(n):
-            h = minimum(x[CHANNEL * nn + k * n + l], x[CHANNEL * nn + l * n + k])
-            w = x[STANCE * nn + k * n + l] + channel_weight * h * x[LEAKED * nn + k * n + l]
-            W[k, l] = clip_between(w, -1.0, 1.0)
+    """Public relation (n, n) of one state (:func:`sim.kernel.public`, allocating)."""
     P = np.empty((n, n))
-    for k in range(n):
-        for l in range(n):
-            P[k, l] = 0.5 * (W[k, l] + W[l, k])
+    public(x, n, channel_weight, P)
     return P
 
 
