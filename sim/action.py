@@ -148,6 +148,7 @@ class Menu:
                 e(c, X_ij, ADD, -s.controls)
                 e(c, S_ij, ADD, 0.5 * s.step)
                 cond(c, X_ij, GT, 0.0)
+                cond(c, S_ij, GT, -s.alignment)  # and stay while relations are hostile
                 C_ij = ix("commitment", i, j)
                 c = add("raise_commitment", i, j)
                 e(c, C_ij, ADD, s.commitment)

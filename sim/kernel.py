@@ -151,52 +151,56 @@ def public(x, n, chw, P):
 
 
 @njit(cache=True)
-def claims(x, n, rival, Q):
-    """How each third party k sides in claimant c's contest, into ``Q[c, k]``: half of k's
-    recognition of c less its recognition of c's rival (-1 .. 1; 0 for non-claimants)."""
+def treatment(x, n, rival, Q):
+    """How each other actor k treats actor c, into ``Q[c, k]``: for a claimant c, how k
+    sides in c's contest (half of k's recognition of c less its recognition of c's
+    rival, -1 .. 1), less the export controls k imposes on c (0 .. 1)."""
     nn = n * n
     for c in range(n):
         r = rival[c]
         for k in range(n):
-            if r < 0 or k == c or k == r:
-                Q[c, k] = 0.0
-            else:
-                Q[c, k] = 0.5 * (x[RECOG * nn + k * n + c] - x[RECOG * nn + k * n + r])
+            q = 0.0
+            if r >= 0 and k != c and k != r:
+                q = 0.5 * (x[RECOG * nn + k * n + c] - x[RECOG * nn + k * n + r])
+            if k != c:
+                q -= x[CONTROLS * nn + k * n + c]
+            Q[c, k] = q
 
 
 @njit(cache=True)
 def before_change(x, n, f, rival, B):
-    """Record what the reaction step compares against: the public relation and the
-    claimants' recognition balance of state ``x`` (into ``B``'s Pb and Qb)."""
+    """Record what the reaction step compares against: the public relation and how each
+    actor treats the others (:func:`treatment`) in state ``x`` (into ``B``'s Pb and Qb)."""
     P, Pb, S, Q, Qb = B
     public(x, n, f[1], Pb)
     if f[10] > 0.0:
-        claims(x, n, rival, Qb)
+        treatment(x, n, rival, Qb)
 
 
 @njit(cache=True)
 def react(x, before, n, f, rival, B):
-    """Reciprocity, triadic reciprocity and claimant retaliation on ``x`` in place,
-    relative to ``before``."""
+    """Reciprocity, triadic reciprocity and retaliation on ``x`` in place, relative to
+    ``before``."""
     before_change(before, n, f, rival, B)
     react_from(x, n, f, rival, B)
 
 
 @njit(cache=True)
 def react_from(x, n, f, rival, B):
-    """Reciprocity, triadic reciprocity and claimant retaliation on the stance block of
-    ``x``, in place.
+    """Reciprocity, triadic reciprocity and retaliation on the stance block of ``x``, in
+    place.
 
     ``B`` = (P, Pb, S, Q, Qb) buffers; ``Pb`` and ``Qb`` hold the public relation and the
-    recognition balance before the change (:func:`before_change`).
+    treatment before the change (:func:`before_change`).
     Direct: i's stance moves ``reciprocity`` of the way toward j's stance toward i.
     Triadic (the balance pressure, on changes only): i's stance toward j moves
     by ``balance`` times the mean over third parties m of the change since
     ``before`` in rel(i, m) * rel(m, j): warming to my enemy cools me to you, and
     falling out with m warms me to m's enemies.
-    Retaliation (claimants only): claimant c's stance toward k moves by ``retaliation``
-    times the change in how k sides in c's contest (recognising c's rival, or
-    derecognising c, is a hostile act toward c, and is answered as one).
+    Retaliation: c's stance toward k moves by ``retaliation`` times the change in how k
+    treats c (:func:`treatment`): recognising a claimant's rival, derecognising the
+    claimant, or restricting exports to c is a hostile act toward c and is answered as
+    one; lifting controls is answered with warmth.
     """
     P, Pb, S, Q, Qb = B
     rho, beta, chw, ret = f[4], f[5], f[1], f[10]
@@ -206,7 +210,7 @@ def react_from(x, n, f, rival, B):
     if beta > 0.0 and n >= 3:
         public(x, n, chw, P)
     if ret > 0.0:
-        claims(x, n, rival, Q)
+        treatment(x, n, rival, Q)
     for k in range(n):
         for l in range(n):
             if k == l:
@@ -219,7 +223,7 @@ def react_from(x, n, f, rival, B):
                     if m != k and m != l:  # change of the balance product P_km * P_ml
                         acc += P[k, m] * P[m, l] - Pb[k, m] * Pb[m, l]
                 v += beta * acc / (n - 2)
-            if ret > 0.0 and rival[k] >= 0:
+            if ret > 0.0:
                 v += ret * (Q[k, l] - Qb[k, l])
             x[k * n + l] = min(1.0, max(-1.0, v))
 

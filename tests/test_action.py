@@ -159,6 +159,42 @@ def test_claimants_answer_recognition_of_their_rival(cfg1969, retaliation):
     np.testing.assert_allclose(S1[us, prc], S0[us, prc])  # third parties do not retaliate
 
 
+@pytest.mark.parametrize("retaliation", [0.0, 0.5])
+def test_a_state_answers_sanctions_on_it(cfg1969, retaliation):
+    """Retaliation: when the ROC raises its controls on the USSR by 0.25, the USSR's stance
+    toward the ROC falls by ``retaliation`` times 0.25; lifting them is answered with
+    warmth; nobody else's stance moves."""
+    from sim import kernel
+    from sim.interest import scalars
+
+    m = CardModel(_mech(cfg1969, retaliation=retaliation, balance_pressure=0.0, reciprocity=0.0))
+    roc, ussr = m.index["ROC"], m.index["USSR"]
+    for change in (0.25, -0.25):
+        before = m.x.copy()
+        m.layout.view(before, "controls")[roc, ussr] = 0.5
+        after = before.copy()
+        m.layout.view(after, "controls")[roc, ussr] += change
+        kernel.react_rows(after[None, :], before[None, :], m.n, scalars(m.ctx), m.rival)
+        S0, S1 = m.layout.view(before, "stance"), m.layout.view(after, "stance")
+        expected = S0.copy()
+        expected[ussr, roc] -= retaliation * change
+        np.testing.assert_allclose(S1, expected)
+
+
+def test_sanctions_stay_while_relations_are_hostile(cfg1969):
+    """Easing controls is open only toward an actor one's stance exceeds -alignment."""
+    m = CardModel(cfg1969)
+    us, ussr = m.index["US"], m.index["USSR"]
+    c = next(
+        c for c in m.menu.by_actor[us] if m.menu.label(c) == ("ease_controls", us, ussr)
+    )
+    x = m.x.copy()
+    m.layout.view(x, "controls")[us, ussr] = 0.5
+    for stance, open_ in ((-0.5, False), (-0.2, True)):
+        m.layout.view(x, "stance")[us, ussr] = stance
+        assert m.menu.deltas(x)[1][c] == open_
+
+
 def test_an_allys_pledge_is_worth_more_to_a_client_that_joins_its_sanctions(cfg1969):
     """Solidarity: the ROC's security rises when it matches the US's controls on a third
     party (burden-sharing), and not at all with solidarity 0."""

@@ -18,7 +18,7 @@ RUNS = 100
 # Scenarios that do not yet reach the bar with the shared mechanics (measured, see
 # CHANGELOG.md and the issue notes). strict: the mark must go once a scenario passes.
 SHORT_OF_THE_BAR = {
-    "2014_crimea": "76% mean: Russia-PRC rises ~17% (Beijing cools to Moscow), 2018 trade holds ~55%",
+    "2014_crimea": "80% mean: Russia-PRC rises ~21% (Beijing cools to Moscow), Russia-US stays down ~75%",
     "2022_invasion": "18% mean: the ROC never joins sanctions (it warms to Russia before the invasion)",
 }
 
