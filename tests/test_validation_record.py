@@ -19,7 +19,7 @@ RUNS = 100
 # CHANGELOG.md and the issue notes). strict: the mark must go once a scenario passes.
 SHORT_OF_THE_BAR = {
     "2014_crimea": "80% mean: Russia-PRC rises ~21% (Beijing cools to Moscow), Russia-US stays down ~75%",
-    "2022_invasion": "18% mean: the ROC never joins sanctions (it warms to Russia before the invasion)",
+    "2022_invasion": "20% mean: the ROC never joins sanctions (it warms to Russia before the invasion)",
 }
 
 
