@@ -49,8 +49,10 @@ REPLY_KINDS = ("hold", "warm", "cool", "escalate", "negotiate", "leak_channel", 
 
 # How an entry's delta is computed from the current state x0 (cur = x0 at the entry):
 # ADD coef; SET coef - cur; CAP min(cur, coef) - cur; SCALE coef * x0[ref];
-# DEESC coef * max(-cur, 0) * (1 if ref < 0 else (1 + x0[ref]) / 2): de-escalation,
-# which shrinks as a hostile stance approaches neutral (and doubles with talks open).
+# DEESC coef * max(-cur, 0) * (1 if ref < 0 else (1 + t) / 2 * (1 - r * (1 - t))), t = x0[ref]:
+# de-escalation, which shrinks as a hostile stance approaches neutral; the partner's
+# (ref: the pair's talks) doubles with talks open and, without them, shrinks with the
+# stakes r in dispute between the two (territory is not bargained away by signals).
 ADD, SET, CAP, SCALE, DEESC = 0, 1, 2, 3, 4
 LT, GT = 0, 1
 
@@ -79,6 +81,7 @@ class Menu:
         self.kind: list[int] = []
         self.target: list[int] = []
         entries: list[tuple[int, int, int, float, int]] = []
+        self.negotiate_partner: list[int] = []  # the entries softening the partner
         conds: list[tuple[int, int, int, float]] = []
         ix = layout.index
         s = sizes
@@ -113,6 +116,7 @@ class Menu:
                 cond(c, S_ij, GT, -1.0)
                 cond(c, S_ij, LT, 0.0)  # one escalates against adversaries
                 c = add("negotiate", i, j)  # conflict management: reduces hostility only
+                self.negotiate_partner.append(len(entries) + 1)
                 e(c, S_ij, DEESC, s.negotiation, -1)
                 e(c, S_ji, DEESC, s.negotiation, ix("talks", i, j))
                 cond(c, S_ij, LT, 0.0)
@@ -217,6 +221,12 @@ class Menu:
         self.c_lo = self.c_thr - 1e-12  # LT conditions hold below
         self.c_hi = self.c_thr + 1e-12  # GT conditions hold above
         self.c_lt = self.c_op == LT
+        # negotiate's partner entries, by the pair they soften (stakes: :meth:`deltas`)
+        self.neg_entry = np.array(self.negotiate_partner, dtype=np.int64)
+        neg = self.e_cand[self.neg_entry]
+        self.neg_pair = (self.actor_arr[neg], self.target_arr[neg])
+        # restrict_exports candidates, for partners joining a coalition measure
+        self.restrict = np.flatnonzero(self.kind_arr == KIND_NAMES.index("restrict_exports"))
         # replies[i, c]: candidate c is a reply some other actor may make to mover i
         # (a diplomatic signal toward i, or holding), when available
         movers = np.arange(n)[:, None]
@@ -226,19 +236,53 @@ class Menu:
             & ((self.kind_arr[None, :] == 0) | (self.target_arr[None, :] == movers))
         )
 
-    def deltas(self, x0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def deltas(
+        self,
+        x0: np.ndarray,
+        rivalry: np.ndarray | None = None,
+        coalition: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Sparse deltas (candidates, width) of every candidate at ``x0``, and availability.
 
         Entry e of candidate c adds ``values[c, e]`` at state index ``self.d_idx[c, e]``
-        (for e < ``self.d_cnt[c]``).
+        (for e < ``self.d_cnt[c]``). ``rivalry`` (n, n): the stakes in dispute, which
+        blunt negotiation without talks; ``coalition`` (n, n): 1 where i's controls on
+        j are a coalition measure, which i's pledged partners may join (below).
         """
-        return entry_deltas(
+        stakes = np.zeros(len(self.e_idx))
+        if rivalry is not None:
+            stakes[self.neg_entry] = rivalry[self.neg_pair]
+        D, avail = entry_deltas(
             x0,
             (self.e_idx, self.e_ref, self.e_mode, self.e_coef, self.e_flat, self.e_unscaled),
+            stakes,
             (self.c_cand, self.c_idx, self.c_lt, self.c_lo, self.c_hi),
             self.size,
             self.width,
         )
+        if coalition is not None and coalition.any():
+            avail[self.restrict] |= self.joinable(x0, coalition)
+        return D, avail
+
+    def joinable(self, x0: np.ndarray, coalition: np.ndarray) -> np.ndarray:
+        """For each restrict_exports candidate (i, t): whether i may join a coalition
+        measure against t whatever its own stance toward t. It may when an actor j
+        pledged to i (commitment > 0) leads a coalition measure against t above i's own
+        controls on t, and i's controls on t are not yet total. A client follows its
+        patron's lead without hostility of its own (Politika2024 on Taipei, 2022)."""
+        lay = self.layout
+        X, C = (lay.view(x0, b) for b in ("controls", "commitment"))
+        i = self.actor_arr[self.restrict]
+        t = self.target_arr[self.restrict]
+        others = np.arange(lay.n)[:, None]
+        leads = (
+            (C[:, i] > 0.0)
+            & (coalition[:, t] > 0.0)
+            & (X[:, t] > X[i, t] + 1e-12)
+            & (others != i)
+            & (others != t)
+        )
+        return leads.any(axis=0) & (X[i, t] < 1.0 - 1e-12)
 
     def dense(self, values: np.ndarray, rows: np.ndarray, size: int) -> np.ndarray:
         """Dense deltas (len(rows), size) of the given candidates (for inspection and tests)."""
@@ -264,9 +308,10 @@ def _menu(layout: Layout, rival: tuple[int, ...], sizes: Step) -> Menu:
 
 
 @njit(cache=True)
-def entry_deltas(x0, entries, conds, size, width):
+def entry_deltas(x0, entries, stakes, conds, size, width):
     """:meth:`Menu.deltas` compiled: each entry's delta by its mode's formula, and which
-    candidates have all their conditions met (NumPy's arithmetic and tie rules)."""
+    candidates have all their conditions met (NumPy's arithmetic and tie rules).
+    ``stakes[k]``: the stakes that blunt entry k when it is a DEESC entry with talks."""
     e_idx, e_ref, e_mode, e_coef, e_flat, e_unscaled = entries
     c_cand, c_idx, c_lt, c_lo, c_hi = conds
     D = np.zeros(size * width)
@@ -281,7 +326,7 @@ def entry_deltas(x0, entries, conds, size, width):
         elif mode == SCALE:
             v = coef * ref
         elif mode == DEESC:
-            factor = 1.0 if e_unscaled[k] else 0.5 * (1.0 + ref)
+            factor = 1.0 if e_unscaled[k] else 0.5 * (1.0 + ref) * (1.0 - stakes[k] * (1.0 - ref))
             v = coef * maximum(-cur, 0.0) * factor
         else:
             raise ValueError("unknown entry mode")

@@ -81,6 +81,9 @@ class Event:
                 X = lay.view(x, "controls")
                 i, j = ix[eff.actor], ix[eff.target]
                 X[i, j] = max(X[i, j], min(1.0, k * eff.level))
+                if eff.coalition:
+                    model.coalition[i, j] = 1.0
+                    model.ctx = model._context()
             elif isinstance(eff, Talks):
                 a, b = (ix[v] for v in eff.actors[:2])
                 lay.view(x, "talks")[[a, b], [b, a]] = 1.0 if eff.open else 0.0
@@ -92,7 +95,7 @@ class Event:
                 i, j = ix[eff.actor], ix[eff.target]
                 v = float(np.clip(model.rivalry[i, j] + k * eff.delta, 0.0, 1.0))
                 model.rivalry[i, j] = model.rivalry[j, i] = v
-                model.ctx = model._context()
+                model.restake()
             elif isinstance(eff, Leakage):
                 i, j = ix[eff.actor], ix[eff.target]
                 model.leakage[i, j] = float(np.clip(k * eff.share, 0.0, 1.0))

@@ -5,8 +5,10 @@ once, each row seen by one observer (secret channels count only for the actors
 in them, or for everyone once leaked). The terms (MODEL.md, "National interest"):
 
 - security: support from others (commitment and friendliness, weighted by their
-  capability share) minus threat (capability times hostility toward i), the
-  threat worse when i's adversaries align with each other (collusion);
+  capability share; an ally's pledge shrinks with i's shortfall on the coalition
+  measures the ally asks it to join) minus threat (capability times hostility
+  toward i), the threat worse when i's adversaries align with each other
+  (collusion);
 - economy: log of direct plus (discounted) indirect trade relative to the start;
 - sovereignty: for a claimant (PRC, ROC), recognition and standing relative to
   its rival, less third parties' alignment with the rival; for other powers,
@@ -42,6 +44,7 @@ class Context:
     weights: np.ndarray  # (n, 5) effective weights, rows sum to 1
     commitment0: np.ndarray  # (n, n) commitments at the opening (pledges one can renege on)
     recognition0: np.ndarray  # (n, n) recognition levels at the opening
+    coalition: np.ndarray  # (n, n) 1 where i's export controls on j are a coalition measure
     collusion: float
     channel_weight: float
     indirect_value: float
@@ -64,6 +67,7 @@ class Context:
             self.weights,
             self.commitment0,
             self.recognition0,
+            self.coalition,
         )
 
 

@@ -35,9 +35,12 @@ def channel(x, nn, n, k, l):
 
 @njit(cache=True)
 def interests_one(
-    x, o, n, cap, tref, rival, aff, riv, coll, chw, indv, rwc, expo, stakes, sol, W, out
+    x, o, n, cap, tref, rival, aff, riv, coll, chw, indv, rwc, expo, stakes, sol, coal, W, out
 ):
-    """Write the five interest values of observer ``o`` in state ``x`` into ``out``."""
+    """Write the five interest values of observer ``o`` in state ``x`` into ``out``.
+
+    ``coal[j, t]`` is 1 where j's export controls on t are a coalition measure, one it
+    asks its partners to join (:class:`sim.schema.Sanctions`)."""
     nn = n * n
     for k in range(n):
         for l in range(n):
@@ -57,9 +60,9 @@ def interests_one(
         threat += cap[j] * h
         pledge = x[COMMIT * nn + j * n + o]
         if sol > 0.0 and pledge > 0.0:  # an ally's pledge is worth less to a free rider
-            gap = 0.0
+            gap = 0.0  # on the coalition measures it asks its partners to join
             for t in range(n):
-                if t != o and t != j:
+                if t != o and t != j and coal[j, t] > 0.0:
                     gap = max(gap, x[CONTROLS * nn + j * n + t] - x[CONTROLS * nn + o * n + t])
             pledge *= max(1.0 - sol * gap, 0.0)
         support += cap[j] * 0.5 * (pledge + f)
@@ -151,11 +154,13 @@ def public(x, n, chw, P):
 
 
 @njit(cache=True)
-def treatment(x, n, rival, Q):
+def treatment(x, n, ctx, Q):
     """How each other actor k treats actor c, into ``Q[c, k]``: for a claimant c, how k
     sides in c's contest (half of k's recognition of c less its recognition of c's
-    rival, -1 .. 1), less the export controls k imposes on c (0 .. 1)."""
+    rival, -1 .. 1), less the export controls k imposes on c (0 .. 1), plus how far k
+    has joined c's coalition measures (k's controls on their target, up to c's own)."""
     nn = n * n
+    rival, coal = ctx[2], ctx[8]
     for c in range(n):
         r = rival[c]
         for k in range(n):
@@ -164,29 +169,32 @@ def treatment(x, n, rival, Q):
                 q = 0.5 * (x[RECOG * nn + k * n + c] - x[RECOG * nn + k * n + r])
             if k != c:
                 q -= x[CONTROLS * nn + k * n + c]
+                for t in range(n):
+                    if t != c and t != k and coal[c, t] > 0.0:
+                        q += min(x[CONTROLS * nn + k * n + t], x[CONTROLS * nn + c * n + t])
             Q[c, k] = q
 
 
 @njit(cache=True)
-def before_change(x, n, f, rival, B):
+def before_change(x, n, f, ctx, B):
     """Record what the reaction step compares against: the public relation and how each
     actor treats the others (:func:`treatment`) in state ``x`` (into ``B``'s Pb and Qb)."""
     P, Pb, S, Q, Qb = B
     public(x, n, f[1], Pb)
     if f[10] > 0.0:
-        treatment(x, n, rival, Qb)
+        treatment(x, n, ctx, Qb)
 
 
 @njit(cache=True)
-def react(x, before, n, f, rival, B):
+def react(x, before, n, f, ctx, B):
     """Reciprocity, triadic reciprocity and retaliation on ``x`` in place, relative to
     ``before``."""
-    before_change(before, n, f, rival, B)
-    react_from(x, n, f, rival, B)
+    before_change(before, n, f, ctx, B)
+    react_from(x, n, f, ctx, B)
 
 
 @njit(cache=True)
-def react_from(x, n, f, rival, B):
+def react_from(x, n, f, ctx, B):
     """Reciprocity, triadic reciprocity and retaliation on the stance block of ``x``, in
     place.
 
@@ -200,7 +208,8 @@ def react_from(x, n, f, rival, B):
     Retaliation: c's stance toward k moves by ``retaliation`` times the change in how k
     treats c (:func:`treatment`): recognising a claimant's rival, derecognising the
     claimant, or restricting exports to c is a hostile act toward c and is answered as
-    one; lifting controls is answered with warmth.
+    one; lifting controls is answered with warmth, and so is joining c's coalition
+    measures (up to c's own level).
     """
     P, Pb, S, Q, Qb = B
     rho, beta, chw, ret = f[4], f[5], f[1], f[10]
@@ -210,7 +219,7 @@ def react_from(x, n, f, rival, B):
     if beta > 0.0 and n >= 3:
         public(x, n, chw, P)
     if ret > 0.0:
-        treatment(x, n, rival, Q)
+        treatment(x, n, ctx, Q)
     for k in range(n):
         for l in range(n):
             if k == l:
@@ -244,11 +253,11 @@ def utility_of(x, o, n, f, ctx, W, u5):
     ``f`` = (collusion, channel_weight, indirect_value, rival_warmth_cost,
     reciprocity, balance, temperature, channel_cost, exposure, stakes, retaliation,
     reneging, solidarity); ``ctx`` = (capability, trade_ref, rival, affinity, rivalry, weights,
-    opening commitments, opening recognition).
+    opening commitments, opening recognition, coalition measures).
     """
-    cap, tref, rival, aff, riv, weights, commit0, recog0 = ctx
+    cap, tref, rival, aff, riv, weights, commit0, recog0, coal = ctx
     interests_one(
-        x, o, n, cap, tref, rival, aff, riv, f[0], f[1], f[2], f[3], f[8], f[9], f[12], W, u5
+        x, o, n, cap, tref, rival, aff, riv, f[0], f[1], f[2], f[3], f[8], f[9], f[12], coal, W, u5
     )
     s = 0.0
     for k in range(5):
@@ -343,7 +352,7 @@ def leaf_value(base, mover, c, n, f, ctx, menu, work):
     for i in range(nn):
         keep[i] = base[i]
     apply_move(base, c, d_idx, d_val, d_cnt, lo, hi, 1.0)
-    _react_from(base, n, f, ctx[2], (P, Pb[0], S, Q, Qb[0]))
+    _react_from(base, n, f, ctx, (P, Pb[0], S, Q, Qb[0]))
     v = _utility_of(base, mover, n, f, ctx, W, u5)
     for i in range(nn):
         base[i] = keep[i]
@@ -372,7 +381,7 @@ def value_of(base, mover, c, depth, n, f, ctx, menu, work):
         X[i] = base[i]
     apply_move(X, c, d_idx, d_val, d_cnt, lo, hi, 1.0)
     # shared by the replies scored in X
-    _before_change(X, n, f, ctx[2], (P, Pb[depth - 1], S, Q, Qb[depth - 1]))
+    _before_change(X, n, f, ctx, (P, Pb[depth - 1], S, Q, Qb[depth - 1]))
     A = acc[depth]
     A[:] = 0.0
     pr = probs[depth]
@@ -404,7 +413,7 @@ def value_of(base, mover, c, depth, n, f, ctx, menu, work):
     for i in range(X.shape[0]):
         if A[i] != 0.0:
             X[i] = min(hi[i], max(lo[i], X[i] + A[i]))
-    _react_from(X, n, f, ctx[2], (P, Pb[depth], S, Q, Qb[depth]))  # = react(X, base, ...)
+    _react_from(X, n, f, ctx, (P, Pb[depth], S, Q, Qb[depth]))  # = react(X, base, ...)
     return _utility_of(X, mover, n, f, ctx, W, u5)
 
 
@@ -464,7 +473,7 @@ def candidate_values(x0, movers, cands, depth, n, f, ctx, menu, threads):
     out = np.empty(m)
     B0 = reaction_buffers(n)
     B0[4][:] = 0.0  # read only when retaliation is on
-    before_change(x0, n, f, ctx[2], B0)
+    before_change(x0, n, f, ctx, B0)
     chunks = max(1, min(m, threads))
     if chunks == 1:
         score_chunk(x0, B0, movers, cands, 0, 1, depth, n, f, ctx, menu, out)
@@ -524,6 +533,7 @@ def interests_rows(X, observers, n, f, ctx):
             f[8],
             f[9],
             f[12],
+            ctx[8],
             W,
             u5,
         )
@@ -532,8 +542,8 @@ def interests_rows(X, observers, n, f, ctx):
 
 
 @njit(cache=True)
-def react_rows(X, before, n, f, rival):
+def react_rows(X, before, n, f, ctx):
     """Reaction step on each row of a batch, in place (``before``: the rows' prior states)."""
     B = reaction_buffers(n)
     for b in range(X.shape[0]):
-        react(X[b], before[b], n, f, rival, B)
+        react(X[b], before[b], n, f, ctx, B)

@@ -45,7 +45,7 @@ REGIME_AFFINITY = {
 }
 
 PAIR_BLOCKS = ("stance", "channel", "controls", "trade")  # copied from a relation as stated
-INITIAL_BLOCKS = (*PAIR_BLOCKS, "standing", "recognition", "commitment")
+INITIAL_BLOCKS = (*PAIR_BLOCKS, "standing", "recognition", "commitment", "talks")
 
 
 def affinity(a: str, b: str) -> float:
@@ -104,6 +104,9 @@ class CardModel(mesa.Model):
         self.growth = self._pair_matrix("trade_growth")
         self.leakage = self._pair_matrix("leakage")
         self.rivalry = self._pair_matrix("rivalry")
+        self.rivalry0 = self.rivalry.copy()
+        self.anchor = self.stance0  # where stances revert to (:meth:`restake`)
+        self.coalition = np.zeros((n, n))  # 1: i's controls on j are a coalition measure
         self.commitment0 = lay.view(self.x, "commitment").copy()  # pledges one can renege on
         self.recognition0 = lay.view(self.x, "recognition").copy()
         self.trade_shock = np.ones((n, n))
@@ -178,6 +181,8 @@ class CardModel(mesa.Model):
                 else:
                     com = p.commitment
                 v["commitment"][i, j] = com
+                if p.talks:  # a track either side states is open to both
+                    v["talks"][i, j] = v["talks"][j, i] = 1.0
         T = v["trade"]
         T[...] = np.maximum(T, T.T)  # turnover: whichever side states it
         np.clip(x, self.lo, self.hi, out=x)
@@ -210,12 +215,23 @@ class CardModel(mesa.Model):
             retaliation=m.retaliation,
             reneging=m.reneging,
             solidarity=m.solidarity,
+            coalition=self.coalition,
         )
+
+    def restake(self) -> None:
+        """After the stakes between two actors change: the utility context, and the level
+        their stances revert to. New territorial stakes lower that level by ``stakes``
+        times the change (the cost the stakes put on warming), so a relation a new dispute
+        has soured does not drift back to where it stood before the dispute."""
+        self.anchor = np.clip(
+            self.stance0 - self.mech.stakes * (self.rivalry - self.rivalry0), -1.0, 1.0
+        )
+        self.ctx = self._context()
 
     # --- one step ------------------------------------------------------------------
 
     def anticipation(self) -> Anticipation:
-        vals, avail = self.menu.deltas(self.x)
+        vals, avail = self.menu.deltas(self.x, self.rivalry, self.coalition)
         m = self.mech
         return Anticipation(
             ctx=self.ctx,
@@ -290,10 +306,10 @@ class CardModel(mesa.Model):
         stepops.apply_moves(
             x, moves, self.menu.d_idx, self.menu.d_cnt, ant.values, self.lo, self.hi
         )
-        kernel.react_rows(x[None, :], x_before[None, :], self.n, ant.scalars(), self.rival)
-        m = self.mech  # momentum, and stationarity around the opening level:
+        kernel.react_rows(x[None, :], x_before[None, :], self.n, ant.scalars(), ant.ctx.arrays())
+        m = self.mech  # momentum, and stationarity around the structural level:
         stepops.carry_stances(
-            x, self.x, self.x_prev, self.stance0, self.n, m.momentum, m.reversion, self.lo, self.hi
+            x, self.x, self.x_prev, self.anchor, self.n, m.momentum, m.reversion, self.lo, self.hi
         )
         years = self.t * self.cfg.window.step_months / 12.0
         base = self.potential0 * (1.0 + self.growth) ** years * self.trade_shock

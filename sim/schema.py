@@ -109,6 +109,7 @@ class Pair(Strict):
     controls: Unit = 0.0
     leakage: Unit = 0.0
     rivalry: Unit = 0.0
+    talks: bool = False
     source: str = ""
 
 
@@ -161,6 +162,7 @@ class Sanctions(Strict):
     actor: str
     target: str
     level: Unit
+    coalition: bool = False  # the sanctioning state asks its partners to join the measure
 
 
 class Talks(Strict):
@@ -288,7 +290,7 @@ class Mechanics(Strict):
     """Decision constants: one set for every scenario (free parameters, see docs/model.md)."""
 
     depth: int = Field(1, ge=0, le=3)
-    temperature: float = Field(0.0067, gt=0.0, le=10.0)
+    temperature: float = Field(0.004, gt=0.0, le=10.0)
     momentum: Unit = 0.131
     reciprocity: Unit = 0.286
     balance_pressure: float = Field(1.76, ge=0.0, le=5.0)
@@ -301,7 +303,7 @@ class Mechanics(Strict):
     trade_step: Unit = 0.1
     controls_step: Unit = 0.25
     commitment_step: Unit = 0.1
-    trade_elasticity: float = Field(0.3, ge=0.0, le=10.0)
+    trade_elasticity: float = Field(0.1, ge=0.0, le=10.0)
     trade_adjustment: Unit = 0.2
     indirect_value: Unit = 0.5
     influence_rate: Unit = 0.3
@@ -311,7 +313,7 @@ class Mechanics(Strict):
     reversion: Unit = 0.0432
     retaliation: float = Field(0.5, ge=0.0, le=10.0)
     reneging: float = Field(0.5, ge=0.0, le=10.0)
-    solidarity: float = Field(0.0, ge=0.0, le=10.0)
+    solidarity: float = Field(1.0, ge=0.0, le=10.0)
     exposure: float = Field(1.62, ge=0.0, le=10.0)
     stakes: float = Field(0.315, ge=0.0, le=10.0)
     alignment: Signed = 0.3

@@ -151,7 +151,7 @@ def test_claimants_answer_recognition_of_their_rival(cfg1969, retaliation):
     after = m.x.copy()
     R = m.layout.view(after, "recognition")
     R[us, roc], R[us, prc] = 1.0, 2.0  # from Taipei (formal) to Beijing (formal)
-    kernel.react_rows(after[None, :], before[None, :], m.n, scalars(m.ctx), m.rival)
+    kernel.react_rows(after[None, :], before[None, :], m.n, scalars(m.ctx), m.ctx.arrays())
     S0, S1 = m.layout.view(before, "stance"), m.layout.view(after, "stance")
     side_prc = 0.5 * (2.0 - 1.0) - 0.5 * (0.0 - 2.0)  # how the US sides, change: 1.5
     np.testing.assert_allclose(S1[prc, us] - S0[prc, us], retaliation * side_prc)
@@ -174,7 +174,7 @@ def test_a_state_answers_sanctions_on_it(cfg1969, retaliation):
         m.layout.view(before, "controls")[roc, ussr] = 0.5
         after = before.copy()
         m.layout.view(after, "controls")[roc, ussr] += change
-        kernel.react_rows(after[None, :], before[None, :], m.n, scalars(m.ctx), m.rival)
+        kernel.react_rows(after[None, :], before[None, :], m.n, scalars(m.ctx), m.ctx.arrays())
         S0, S1 = m.layout.view(before, "stance"), m.layout.view(after, "stance")
         expected = S0.copy()
         expected[ussr, roc] -= retaliation * change
@@ -185,9 +185,7 @@ def test_sanctions_stay_while_relations_are_hostile(cfg1969):
     """Easing controls is open only toward an actor one's stance exceeds -alignment."""
     m = CardModel(cfg1969)
     us, ussr = m.index["US"], m.index["USSR"]
-    c = next(
-        c for c in m.menu.by_actor[us] if m.menu.label(c) == ("ease_controls", us, ussr)
-    )
+    c = next(c for c in m.menu.by_actor[us] if m.menu.label(c) == ("ease_controls", us, ussr))
     x = m.x.copy()
     m.layout.view(x, "controls")[us, ussr] = 0.5
     for stance, open_ in ((-0.5, False), (-0.2, True)):
@@ -195,21 +193,111 @@ def test_sanctions_stay_while_relations_are_hostile(cfg1969):
         assert m.menu.deltas(x)[1][c] == open_
 
 
-def test_an_allys_pledge_is_worth_more_to_a_client_that_joins_its_sanctions(cfg1969):
+def _coalition(m, leader, target):
+    m.coalition[m.index[leader], m.index[target]] = 1.0
+    m.ctx = m._context()
+
+
+@pytest.mark.parametrize(
+    ("solidarity", "coalition", "gains"),
+    [(1.0, True, True), (0.0, True, False), (1.0, False, False)],
+)
+def test_an_allys_pledge_is_worth_more_to_a_client_that_joins_its_coalition(
+    cfg1969, solidarity, coalition, gains
+):
     """Solidarity: the ROC's security rises when it matches the US's controls on a third
-    party (burden-sharing), and not at all with solidarity 0."""
+    party, if those controls are a coalition measure (burden-sharing); not with
+    solidarity 0, nor for measures the US does not ask its partners to join."""
     from sim.interest import interests
 
-    gains = []
-    for sol in (0.0, 1.0):
-        m = CardModel(_mech(cfg1969, solidarity=sol))
-        us, roc, ussr = m.index["US"], m.index["ROC"], m.index["USSR"]
-        x = m.x.copy()
-        m.layout.view(x, "controls")[us, ussr] = 0.8
-        m.layout.view(x, "controls")[roc, ussr] = 0.0  # (1969: the ROC's embargo lifted)
-        joined = x.copy()
-        m.layout.view(joined, "controls")[roc, ussr] = 0.8
-        sec = interests(np.stack([x, joined]), np.array([roc, roc]), m.ctx)[:, 0]
-        gains.append(sec[1] - sec[0])
-    assert gains[0] == pytest.approx(0.0)
-    assert gains[1] > 0.01
+    m = CardModel(_mech(cfg1969, solidarity=solidarity))
+    us, roc, ussr = m.index["US"], m.index["ROC"], m.index["USSR"]
+    if coalition:
+        _coalition(m, "US", "USSR")
+    x = m.x.copy()
+    m.layout.view(x, "controls")[us, ussr] = 0.8
+    m.layout.view(x, "controls")[roc, ussr] = 0.0  # (1969: the ROC's embargo lifted)
+    joined = x.copy()
+    m.layout.view(joined, "controls")[roc, ussr] = 0.8
+    sec = interests(np.stack([x, joined]), np.array([roc, roc]), m.ctx)[:, 0]
+    if gains:
+        assert sec[1] - sec[0] > 0.01
+    else:
+        assert sec[1] == pytest.approx(sec[0])
+
+
+@pytest.mark.parametrize("coalition", [False, True])
+def test_joining_a_coalition_measure_is_answered_with_warmth_up_to_the_leaders_level(
+    cfg1969, coalition
+):
+    """Retaliation's mirror: when the ROC raises its controls on the USSR from 0.5 to 1.0
+    while the US holds a coalition measure of 0.8 on it, the US's stance toward the ROC
+    rises by ``retaliation`` times the part up to the US's own level (0.3) and the USSR's
+    falls by ``retaliation`` times the whole change; nobody else moves. Without the
+    coalition the US does not move."""
+    from sim import kernel
+    from sim.interest import scalars
+
+    m = CardModel(_mech(cfg1969, balance_pressure=0.0, reciprocity=0.0))
+    us, roc, ussr = m.index["US"], m.index["ROC"], m.index["USSR"]
+    if coalition:
+        _coalition(m, "US", "USSR")
+    before = m.x.copy()
+    m.layout.view(before, "controls")[us, ussr] = 0.8
+    m.layout.view(before, "controls")[roc, ussr] = 0.5
+    after = before.copy()
+    m.layout.view(after, "controls")[roc, ussr] = 1.0
+    kernel.react_rows(after[None, :], before[None, :], m.n, scalars(m.ctx), m.ctx.arrays())
+    ret = m.mech.retaliation
+    S0, S1 = m.layout.view(before, "stance"), m.layout.view(after, "stance")
+    expected = S0.copy()
+    expected[ussr, roc] -= ret * 0.5
+    if coalition:
+        expected[us, roc] += ret * 0.3
+    np.testing.assert_allclose(S1, expected)
+
+
+def test_a_pledged_partner_may_join_a_coalition_measure_without_hostility(cfg1969):
+    """Sanctions target the unfriendly, except that a state may follow a coalition measure
+    led by an actor pledged to it (Politika2024: Taipei follows Washington's lead in
+    2022 without hostile statements toward Moscow), until it has matched it."""
+    m = CardModel(cfg1969)
+    us, roc, ussr = m.index["US"], m.index["ROC"], m.index["USSR"]
+    c = _row(m, "ROC", "restrict_exports", "USSR")
+    x = m.x.copy()
+    m.layout.view(x, "stance")[roc, ussr] = 0.2  # not hostile
+    m.layout.view(x, "controls")[roc, ussr] = 0.0
+    m.layout.view(x, "controls")[us, ussr] = 0.8
+    m.layout.view(x, "commitment")[us, roc] = 0.3
+    coal = np.zeros((m.n, m.n))
+    assert not m.menu.deltas(x, coalition=coal)[1][c]
+    coal[us, ussr] = 1.0
+    assert m.menu.deltas(x, coalition=coal)[1][c]
+    m.layout.view(x, "controls")[roc, ussr] = 0.8  # matched: nothing left to follow
+    assert not m.menu.deltas(x, coalition=coal)[1][c]
+    m.layout.view(x, "controls")[roc, ussr] = 0.0
+    m.layout.view(x, "commitment")[us, roc] = 0.0  # no pledge: no lead to follow
+    assert not m.menu.deltas(x, coalition=coal)[1][c]
+
+
+@pytest.mark.parametrize("talks", [0.0, 1.0])
+def test_negotiation_does_not_soften_a_rival_across_stakes_without_talks(cfg1969, talks):
+    """Negotiating softens the partner's hostility by half the own de-escalation, all of it
+    with talks open; without talks the stakes in dispute (rivalry r) shrink the partner's
+    part by 1 - r: contested territory is not bargained away by signals."""
+    m = CardModel(cfg1969)
+    ussr, prc = m.index["USSR"], m.index["PRC"]
+    c = _row(m, "USSR", "negotiate", "PRC")
+    x = m.x.copy()
+    m.layout.view(x, "talks")[[ussr, prc], [prc, ussr]] = talks
+    S = m.layout.view(x, "stance")
+    for r in (0.0, 0.5, 1.0):
+        riv = np.zeros((m.n, m.n))
+        riv[ussr, prc] = riv[prc, ussr] = r
+        vals, _ = m.menu.deltas(x, rivalry=riv)
+        D = m.menu.dense(vals, np.array([c]), m.layout.size)[0]
+        own = D[m.layout.index("stance", ussr, prc)]
+        partner = D[m.layout.index("stance", prc, ussr)]
+        assert own == pytest.approx(m.mech.negotiation * -S[ussr, prc])
+        share = 1.0 if talks else 0.5 * (1.0 - r)
+        assert partner == pytest.approx(m.mech.negotiation * -S[prc, ussr] * share)

@@ -8,6 +8,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 
@@ -334,3 +335,30 @@ def test_fixture_scenario_runs_with_cardplay(tmp_path):
     for name in ("config.yaml", "provenance.json", "facts.csv", "tables/pairs.parquet"):
         assert (folder / name).stat().st_size > 0, name
     assert "stylized facts:" in r.stdout
+
+
+def test_talks_stated_at_the_opening_are_open_to_both_sides():
+    """1972 opens with the Sino-Soviet border talks of 1969-10 still under way (Patel2025)."""
+    from sim.model import CardModel
+
+    _, cfg = checked_config(["scenario=1972_rapprochement"])
+    m = CardModel(cfg)
+    T = m.layout.view(m.x, "talks")
+    ussr, prc = m.index["USSR"], m.index["PRC"]
+    assert T[ussr, prc] == T[prc, ussr] == 1.0
+    assert T.sum() == 2.0
+
+
+def test_new_stakes_lower_the_level_a_relation_reverts_to():
+    """When the Crimea event adds Russia-US stakes (+1.0), the level both stances revert to
+    falls by ``stakes`` x 1.0 and no other pair's level moves."""
+    from sim.model import CardModel
+
+    _, cfg = checked_config(["scenario=2014_crimea"])
+    m = CardModel(cfg)
+    ussr, us = m.index["USSR"], m.index["US"]
+    while m.dates[m.t] < "2014-03":
+        m.step()
+    expected = m.stance0.copy()
+    expected[[ussr, us], [us, ussr]] -= m.mech.stakes * 1.0
+    np.testing.assert_allclose(m.anchor, expected)
