@@ -311,7 +311,8 @@ def _menu(layout: Layout, rival: tuple[int, ...], sizes: Step) -> Menu:
 def entry_deltas(x0, entries, stakes, conds, size, width):
     """:meth:`Menu.deltas` compiled: each entry's delta by its mode's formula, and which
     candidates have all their conditions met (NumPy's arithmetic and tie rules).
-    ``stakes[k]``: the stakes that blunt entry k when it is a DEESC entry with talks."""
+    ``stakes[k]``: the stakes in dispute between the pair of entry k, which blunt it when
+    it is a partner's DEESC entry (one that reads the pair's talks) and talks are closed."""
     e_idx, e_ref, e_mode, e_coef, e_flat, e_unscaled = entries
     c_cand, c_idx, c_lt, c_lo, c_hi = conds
     D = np.zeros(size * width)

@@ -15,7 +15,7 @@ from sim.errors import ConfigError
 from sim.facts import statistic
 
 NAMES = ["mechanics.temperature", "mechanics.reciprocity"]
-BOUNDS = np.array([[0.002, 0.02], [0.05, 0.3]])
+BOUNDS = np.array([[0.002, 0.02], [0.05, 0.45]])
 TRADE = {"var": "trade", "actor": "USSR", "target": "PRC", "stat": "mean", "from": "1970-01", "to": "1970-12"}  # fmt: skip
 
 

@@ -18,8 +18,8 @@ RUNS = 100
 # Scenarios that do not yet reach the bar with the shared mechanics (measured, see
 # CHANGELOG.md and the issue notes). strict: the mark must go once a scenario passes.
 SHORT_OF_THE_BAR = {
-    "2014_crimea": "82% mean: Russia-PRC rises in ~9% of runs (Beijing cools to Moscow to please Washington)",
-    "2022_invasion": "65% mean: Russia-PRC never the strongest dyad; the ROC embargoes in ~half the runs",
+    "2014_crimea": "83% mean: Russia-PRC rises in ~20% of runs, contact with Taipei falls in ~73%",
+    "2022_invasion": "74% mean: Russia-PRC never the strongest dyad; the ROC follows the controls in ~62%",
 }
 
 
