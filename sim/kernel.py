@@ -163,15 +163,19 @@ def treatment(x, n, ctx, Q):
     rival, coal = ctx[2], ctx[8]
     for c in range(n):
         r = rival[c]
+        leads = False  # c leads a coalition measure (rare: skip the loop otherwise)
+        for t in range(n):
+            leads = leads or coal[c, t] > 0.0
         for k in range(n):
             q = 0.0
             if r >= 0 and k != c and k != r:
                 q = 0.5 * (x[RECOG * nn + k * n + c] - x[RECOG * nn + k * n + r])
             if k != c:
                 q -= x[CONTROLS * nn + k * n + c]
-                for t in range(n):
-                    if t != c and t != k and coal[c, t] > 0.0:
-                        q += min(x[CONTROLS * nn + k * n + t], x[CONTROLS * nn + c * n + t])
+                if leads:
+                    for t in range(n):
+                        if t != c and t != k and coal[c, t] > 0.0:
+                            q += min(x[CONTROLS * nn + k * n + t], x[CONTROLS * nn + c * n + t])
             Q[c, k] = q
 
 
