@@ -290,32 +290,32 @@ class Mechanics(Strict):
     """Decision constants: one set for every scenario (free parameters, see docs/model.md)."""
 
     depth: int = Field(1, ge=0, le=3)
-    temperature: float = Field(0.0041, gt=0.0, le=10.0)
-    momentum: Unit = 0.242
-    reciprocity: Unit = 0.314
-    balance_pressure: float = Field(2.11, ge=0.0, le=5.0)
-    collusion: float = Field(0.957, ge=0.0, le=10.0)
-    channel_weight: Unit = 0.302
+    temperature: float = Field(0.00373, gt=0.0, le=10.0)
+    momentum: Unit = 0.247
+    reciprocity: Unit = 0.321
+    balance_pressure: float = Field(1.8, ge=0.0, le=5.0)
+    collusion: float = Field(0.889, ge=0.0, le=10.0)
+    channel_weight: Unit = 0.265
     step: Unit = 0.1
     escalation: Unit = 0.25
-    negotiation: Unit = 0.326
+    negotiation: Unit = 0.287
     channel_step: Unit = 0.25
     trade_step: Unit = 0.1
-    controls_step: Unit = 0.31
+    controls_step: Unit = 0.274
     commitment_step: Unit = 0.1
-    trade_elasticity: float = Field(0.182, ge=0.0, le=10.0)
+    trade_elasticity: float = Field(0.161, ge=0.0, le=10.0)
     trade_adjustment: Unit = 0.2
     indirect_value: Unit = 0.5
     influence_rate: Unit = 0.3
     influence_memory: Unit = 0.7
-    rival_warmth_cost: float = Field(2.38, ge=0.0, le=10.0)
+    rival_warmth_cost: float = Field(2.56, ge=0.0, le=10.0)
     channel_cost: float = Field(0.02, ge=0.0, le=1.0)
-    reversion: Unit = 0.0668
-    retaliation: float = Field(0.897, ge=0.0, le=10.0)
+    reversion: Unit = 0.0647
+    retaliation: float = Field(0.978, ge=0.0, le=10.0)
     reneging: float = Field(0.5, ge=0.0, le=10.0)
-    solidarity: float = Field(1.08, ge=0.0, le=10.0)
-    exposure: float = Field(0.973, ge=0.0, le=10.0)
-    stakes: float = Field(0.275, ge=0.0, le=10.0)
+    solidarity: float = Field(1.12, ge=0.0, le=10.0)
+    exposure: float = Field(0.873, ge=0.0, le=10.0)
+    stakes: float = Field(0.288, ge=0.0, le=10.0)
     alignment: Signed = 0.3
 
 

@@ -18,8 +18,8 @@ RUNS = 100
 # Scenarios that do not yet reach the bar with the shared mechanics (measured, see
 # CHANGELOG.md and the issue notes). strict: the mark must go once a scenario passes.
 SHORT_OF_THE_BAR = {
-    "2014_crimea": "83% mean: Russia-PRC rises in ~20% of runs, contact with Taipei falls in ~73%",
-    "2022_invasion": "74% mean: Russia-PRC never the strongest dyad; the ROC follows the controls in ~62%",
+    "2014_crimea": "83% mean: Russia-PRC rises in ~5% of runs (every other fact >= 85%)",
+    "2022_invasion": "79% mean: Russia-PRC never the strongest dyad (every other fact >= 81%)",
 }
 
 
