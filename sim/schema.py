@@ -377,6 +377,20 @@ def _valid_text(err: dict[str, Any], model_fields: list[str] | None) -> str:
     return err["msg"].lower()
 
 
+def _without_tags(loc: tuple) -> tuple:
+    """``loc`` without the union tags pydantic inserts (``effects.0.sanctions.level`` ->
+    ``effects.0.level``). Effect-type tags go only right after an effect's list index: a
+    key that shares an effect type's name elsewhere (a pair's ``rivalry`` or ``talks``)
+    stays in the key."""
+    out: list = []
+    for p in loc:
+        if isinstance(p, str) and p in _TAGS:
+            if p not in EFFECT_TYPES or (out and isinstance(out[-1], int)):
+                continue
+        out.append(p)
+    return tuple(out)
+
+
 def _fields_at(loc: tuple) -> list[str] | None:
     """Valid keys of the model that holds ``loc`` (for unknown-key errors)."""
     model: Any = RunConfig
@@ -427,7 +441,7 @@ def revalidate(raw: dict[str, Any]) -> RunConfig:
         cfg = RunConfig.model_validate(raw)
     except ValidationError as exc:
         err = exc.errors()[0]
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in _TAGS))
+        loc = _without_tags(err["loc"])
         key = ".".join(str(p) for p in loc) or "<config>"
         value = "(missing)" if err["type"] == "missing" else err.get("input")
         raise ConfigError(key, value, _valid_text(err, _fields_at(loc))) from None

@@ -49,6 +49,10 @@ def test_run_writes_a_complete_folder(tmp_path):
         ("scenario=no_such_scenario", "scenario"),
         ("foo=1", "foo"),
         ("mechanics.depth=9", "mechanics.depth"),
+        # pair fields named like effect types keep their name in the key
+        ("relations.USSR.PRC.rivalry=2", "relations.USSR.PRC.rivalry"),
+        ("relations.USSR.PRC.talks=maybe", "relations.USSR.PRC.talks"),
+        ("events.zhenbao_clash.effects.0.delta=5", "events.zhenbao_clash.effects.0.delta"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(tmp_path, override, key):
