@@ -140,7 +140,7 @@ def test_switching_off_zhenbao_lowers_the_peak_soviet_stance_to_the_roc():
     base, var = configs("events.zhenbao_clash.enabled=false")
     outs = [parse_outcome(PEAK, 0)]
     cmp = compare(
-        "1969_border_clash", base, var, ["events.zhenbao_clash.enabled=false"], outs, 100, -1
+        "1969_border_clash", base, var, ["events.zhenbao_clash.enabled=false"], outs, 30, -1
     )
     row = cmp.summary(resamples=2000).iloc[0]
     assert row.mean_difference < 0
