@@ -2,7 +2,8 @@
 
 ``cardplay calibrate experiment=calibrate_mechanics`` reads an experiment file
 (``experiments/calibrate_*.yaml``) naming the free parameters with bounds
-(``mechanics.*``: the one set of decision constants shared by every scenario),
+(``mechanics.*``: the one set of decision constants shared by every scenario;
+``actors.<id>.weights.*``: an era's interest weights, shared by its scenarios),
 the scenarios, and the record to match, and minimises
 
     loss(x) = w_facts * (1 - mean over scenarios of the stylized-fact pass rate)
@@ -398,13 +399,8 @@ def build(spec: dict, overrides: list[str], scenarios_arg: str = ""):
     names, bounds = None, None
     for cfg in configs.values():
         names, bounds = parse_parameters(spec.get("parameters"), cfg)
-    shared = [n for n in names if not n.startswith("mechanics.")]
-    if shared and len(configs) > 1:
-        raise ConfigError(
-            "parameters",
-            shared[0],
-            "only mechanics.* keys when several scenarios are fitted (one set of constants)",
-        )
+    if len(configs) > 1:
+        check_shared(names, configs)
     targets, skipped = [], []
     for i, t in enumerate(spec.get("targets") or []):
         target = Target(t, i)
@@ -414,6 +410,41 @@ def build(spec: dict, overrides: list[str], scenarios_arg: str = ""):
         else:
             skipped.append(target.name)
     return raws, configs, names, bounds, targets, skipped
+
+
+def run_command(fitted: dict, scenarios: list[str]) -> str:
+    """The ``cardplay run`` line that applies a fit: mechanics hold for any scenario; interest
+    weights belong to the fitted scenarios' era, so the line names the first of them."""
+    values = " ".join(f"{k}={v}" for k, v in fitted.items())
+    if all(k.startswith("mechanics.") for k in fitted):
+        return "cardplay run " + values
+    return f"cardplay run scenario={scenarios[0]} " + values
+
+
+def check_shared(names: list[str], configs: dict) -> None:
+    """Several scenarios share one value per parameter: the mechanics constants (one set for
+    every scenario), or an actor's interest weights when every scenario is of one era (the
+    era's free weights, e.g. 2014_crimea and 2022_invasion)."""
+    eras = sorted({cfg.era for cfg in configs.values()})
+    for n in names:
+        if n.startswith("mechanics."):
+            continue
+        parts = n.split(".")
+        weight = len(parts) == 4 and parts[0] == "actors" and parts[2] == "weights"
+        if not weight:
+            raise ConfigError(
+                "parameters",
+                n,
+                "mechanics.* or actors.<id>.weights.* when several scenarios are fitted",
+            )
+        if len(eras) > 1 or not eras[0]:
+            raise ConfigError(
+                "parameters",
+                n,
+                "interest weights are fitted across scenarios of one era only (eras: "
+                + ", ".join(f"{s}={c.era or '?'}" for s, c in configs.items())
+                + ")",
+            )
 
 
 def cmd_calibrate(args: list[str]) -> int:
@@ -495,7 +526,7 @@ def cmd_calibrate(args: list[str]) -> int:
             k: float(start[k]) for k in history.columns if ":" in k or k == "pass_rate"
         },
         "targets_skipped": skipped,
-        "command": "cardplay run " + " ".join(f"{k}={v}" for k, v in fitted.items()),
+        "command": run_command(fitted, list(configs)),
         "optimizer_message": str(getattr(res, "message", "")),
     }
     with staged(folder) as stage:

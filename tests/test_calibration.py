@@ -10,7 +10,15 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.calibration import Objective, Target, build, calibrate, defaults, history_dataset
+from sim.calibration import (
+    Objective,
+    Target,
+    build,
+    calibrate,
+    defaults,
+    history_dataset,
+    run_command,
+)
 from sim.errors import ConfigError
 from sim.facts import statistic
 
@@ -100,13 +108,24 @@ def test_history_dataset(de_run):
     )
 
 
-def test_several_scenarios_share_mechanics_only(tmp_path):
+def test_several_scenarios_share_mechanics_or_one_eras_weights(tmp_path):
     spec = {"parameters": {"actors.USSR.weights.security": [0.2, 0.5]}}
-    names = ["1969_border_clash", "1972_rapprochement"]
-    with pytest.raises(ConfigError, match="mechanics"):
-        build({**spec, "scenarios": names}, [])
-    raws, configs, got, bounds, targets, skipped = build({**spec, "scenarios": names[:1]}, [])
-    assert got == ["actors.USSR.weights.security"] and list(configs) == names[:1]
+    same_era = ["1969_border_clash", "1972_rapprochement"]
+    raws, configs, got, bounds, targets, skipped = build({**spec, "scenarios": same_era}, [])
+    assert got == ["actors.USSR.weights.security"] and list(configs) == same_era
+    with pytest.raises(ConfigError, match="one era only.*1969_border_clash=cold_war.*2014_crimea=post_cold_war"):  # fmt: skip
+        build({**spec, "scenarios": ["1969_border_clash", "2014_crimea"]}, [])
+    other = {"parameters": {"actors.USSR.standing": [0.2, 0.5]}}
+    with pytest.raises(ConfigError, match="mechanics.. or actors.<id>.weights"):
+        build({**other, "scenarios": same_era}, [])
+    raws, configs, got, bounds, targets, skipped = build({**other, "scenarios": same_era[:1]}, [])
+    assert got == ["actors.USSR.standing"]
+
+
+def test_run_command_names_the_era_for_weights():
+    assert run_command({"mechanics.momentum": 0.2}, ["2014_crimea"]) == "cardplay run mechanics.momentum=0.2"  # fmt: skip
+    line = run_command({"actors.US.weights.security": 0.6}, ["2014_crimea", "2022_invasion"])
+    assert line == "cardplay run scenario=2014_crimea actors.US.weights.security=0.6"
 
 
 @pytest.mark.slow
@@ -139,3 +158,17 @@ def test_cli(tmp_path):
     )  # fmt: skip
     assert bad.returncode == 2 and bad.stderr.startswith("config error: method = 'annealing'")
     assert not (tmp_path / "x").exists()
+
+
+def test_post_cold_war_weights_experiment_builds():
+    from sim.calibration import KEYS
+    from sim.study import load_experiment
+
+    _, spec = load_experiment("calibrate_post_cold_war_weights", "calibrate_", KEYS)
+    raws, configs, names, bounds, targets, skipped = build(spec, [])
+    assert list(configs) == ["2014_crimea", "2022_invasion"]
+    assert {cfg.era for cfg in configs.values()} == {"post_cold_war"}
+    assert len(names) == 19 and all(".weights." in n for n in names)
+    assert np.all(bounds[:, 0] < bounds[:, 1]) and [t.name for t in targets] == ["roc_russia_trade_2014"]  # fmt: skip
+    start = defaults(configs["2014_crimea"], names)  # the shipped weights lie within the bounds
+    assert np.all((bounds[:, 0] <= start) & (start <= bounds[:, 1]))

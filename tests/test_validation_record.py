@@ -19,7 +19,7 @@ RUNS = 100
 # CHANGELOG.md and the issue notes). strict: the mark must go once a scenario passes.
 SHORT_OF_THE_BAR = {
     "2014_crimea": "83% mean: Russia-PRC rises in ~5% of runs (every other fact >= 85%)",
-    "2022_invasion": "79% mean: Russia-PRC never the strongest dyad (every other fact >= 81%)",
+    "2022_invasion": "82% mean: Russia-PRC never the strongest dyad (every other fact >= 81%)",
 }
 
 
