@@ -5,10 +5,16 @@ from __future__ import annotations
 import copy
 
 import pytest
+from hypothesis import settings
 
 from sim.config import compose
 from sim.core import simulate
 from sim.schema import validate
+
+# No deadlines: the first call of a compiled function in a fresh process can take
+# seconds on a busy machine, and timing is the benchmark's business, not a test's.
+settings.register_profile("cardplay", deadline=None)
+settings.load_profile("cardplay")
 
 
 @pytest.fixture(scope="session")

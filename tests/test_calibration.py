@@ -21,6 +21,7 @@ from sim.calibration import (
 )
 from sim.errors import ConfigError
 from sim.facts import statistic
+from tests import HANG_GUARD
 
 NAMES = ["mechanics.temperature", "mechanics.reciprocity"]
 BOUNDS = np.array([[0.002, 0.02], [0.05, 0.45]])
@@ -134,7 +135,7 @@ def test_cli(tmp_path):
     r = subprocess.run(
         [sys.executable, "-m", "sim.cli", "calibrate", "experiment=calibrate_mechanics",
          "scenarios=1969_border_clash", "maxiter=1", "popsize=1", "replicates=1", "n_jobs=2", f"out={out}"],
-        capture_output=True, text=True, cwd=tmp_path, timeout=600,
+        capture_output=True, text=True, cwd=tmp_path, timeout=HANG_GUARD,
     )  # fmt: skip
     assert r.returncode == 0, r.stderr[-2000:]
     for name in [
@@ -154,7 +155,7 @@ def test_cli(tmp_path):
     assert np.all(np.diff(h["best_loss"]) <= 0)
     bad = subprocess.run(
         [sys.executable, "-m", "sim.cli", "calibrate", "method=annealing", f"out={tmp_path / 'x'}"],
-        capture_output=True, text=True, cwd=tmp_path, timeout=120,
+        capture_output=True, text=True, cwd=tmp_path, timeout=HANG_GUARD,
     )  # fmt: skip
     assert bad.returncode == 2 and bad.stderr.startswith("config error: method = 'annealing'")
     assert not (tmp_path / "x").exists()

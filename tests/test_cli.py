@@ -7,11 +7,13 @@ import sys
 
 import pytest
 
+from tests import HANG_GUARD
+
 CARDPLAY = [sys.executable, "-m", "sim.cli"]
 
 
 def cardplay(*args, cwd):
-    return subprocess.run([*CARDPLAY, *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+    return subprocess.run([*CARDPLAY, *args], capture_output=True, text=True, cwd=cwd, timeout=HANG_GUARD)
 
 
 def test_run_writes_a_complete_folder(tmp_path):

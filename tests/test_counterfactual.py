@@ -26,6 +26,7 @@ from sim.counterfactual import (
 from sim.errors import ConfigError
 from sim.facts import statistic
 from sim.schema import Series
+from tests import HANG_GUARD
 
 CARDPLAY = REPO / ".venv" / "bin" / "cardplay"
 PEAK = "peak:var=stance,actor=USSR,target=ROC,stat=max,from=1969-02,to=1969-12"
@@ -198,7 +199,7 @@ def test_experiment_file_runs_from_the_command_line(tmp_path):
     r = subprocess.run(
         [str(CARDPLAY), "compare", "experiment=compare_1969_border_clash", "runs=3",
          "n_jobs=1", "resamples=200", f"out={out}"],
-        capture_output=True, text=True, cwd=tmp_path, timeout=600,
+        capture_output=True, text=True, cwd=tmp_path, timeout=HANG_GUARD,
     )  # fmt: skip
     assert r.returncode == 0, r.stderr
     assert "peak_soviet_stance_to_roc" in r.stdout and "CI" in r.stdout
@@ -220,7 +221,7 @@ def test_bad_input_is_one_line_exit_2_and_no_folder(tmp_path, args, key):
     out = tmp_path / "c"
     r = subprocess.run(
         [str(CARDPLAY), "compare", "scenario=1969_border_clash", "runs=3", *args, f"out={out}"],
-        capture_output=True, text=True, cwd=tmp_path, timeout=300,
+        capture_output=True, text=True, cwd=tmp_path, timeout=HANG_GUARD,
     )  # fmt: skip
     assert r.returncode == 2
     (line,) = r.stderr.strip().splitlines()

@@ -18,6 +18,7 @@ from sim.config import REPO, scenario_names
 from sim.core import display_names, simulate
 from sim.facts import evaluate
 from sim.schema import PAIR_VARS, AllOf, AnyOf, validate
+from tests import HANG_GUARD
 
 SHIPPED = scenario_names()
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -328,7 +329,7 @@ def test_fixture_scenario_runs_with_cardplay(tmp_path):
         capture_output=True,
         text=True,
         cwd=tmp_path,
-        timeout=300,
+        timeout=HANG_GUARD,
     )
     assert r.returncode == 0, r.stderr
     (folder,) = list((out / "1996_strait_crisis").iterdir())

@@ -17,6 +17,7 @@ from sim.sensitivity import (
     sensitivity_dataset,
     sensitivity_figure,
 )
+from tests import HANG_GUARD
 
 NAMES = ["mechanics.temperature", "mechanics.momentum", "actors.USSR.factions.hawks.influence"]
 BOUNDS = np.array([[0.002, 0.02], [0.0, 0.3], [0.15, 0.65]])
@@ -131,7 +132,7 @@ def test_cli(tmp_path):
     r = subprocess.run(
         [sys.executable, "-m", "sim.cli", "sensitivity", "experiment=sensitivity_1969",
          "method=morris", "trajectories=2", "replicates=1", "n_jobs=2", f"out={out}"],
-        capture_output=True, text=True, cwd=tmp_path, timeout=600,
+        capture_output=True, text=True, cwd=tmp_path, timeout=HANG_GUARD,
     )  # fmt: skip
     assert r.returncode == 0, r.stderr[-2000:]
     for name in [
@@ -146,7 +147,7 @@ def test_cli(tmp_path):
     assert "mu_star" in r.stdout
     bad = subprocess.run(
         [sys.executable, "-m", "sim.cli", "sensitivity", "experiment=no_such", f"out={tmp_path / 'x'}"],
-        capture_output=True, text=True, cwd=tmp_path, timeout=120,
+        capture_output=True, text=True, cwd=tmp_path, timeout=HANG_GUARD,
     )  # fmt: skip
     assert bad.returncode == 2 and bad.stderr.startswith("config error: experiment = 'no_such'")
     assert not (tmp_path / "x").exists()

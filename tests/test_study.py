@@ -21,12 +21,13 @@ from sim.study import (
     run_ensemble,
     with_values,
 )
+from tests import HANG_GUARD
 
 CARDPLAY = [sys.executable, "-m", "sim.cli"]
 
 
 def cardplay(*args, cwd):
-    return subprocess.run([*CARDPLAY, *args], capture_output=True, text=True, cwd=cwd, timeout=600)
+    return subprocess.run([*CARDPLAY, *args], capture_output=True, text=True, cwd=cwd, timeout=HANG_GUARD)
 
 
 @pytest.fixture(scope="module")

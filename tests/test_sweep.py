@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from sim.sweep import swept_values
+from tests import HANG_GUARD
 
 slow = pytest.mark.slow
 
@@ -24,7 +25,7 @@ HAWKS = "actors.USSR.factions.hawks.influence=0.35"
 GRID = ["+experiment=sweep_hawks_depth", HAWKS, "mechanics.depth=0,1"]
 
 
-def sweep(out: Path, *args: str, cmd=SWEEP, timeout=600) -> subprocess.CompletedProcess:
+def sweep(out: Path, *args: str, cmd=SWEEP, timeout=HANG_GUARD) -> subprocess.CompletedProcess:
     r = subprocess.run(
         [*cmd, "--multirun", *args, f"output.dir={out}"],
         capture_output=True,
@@ -128,9 +129,8 @@ def test_resume_after_killed_sweep(tmp_path):
         start_new_session=True,
     )
     store = folder(out) / "store"
-    deadline = time.time() + 300
-    while time.time() < deadline and not list(store.glob("*.parquet")):
-        time.sleep(0.05)
+    while proc.poll() is None and not list(store.glob("*.parquet")):
+        time.sleep(0.05)  # until the first job is stored (or the sweep ends)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     done = {p.stem for p in store.glob("*.parquet")}
@@ -159,7 +159,7 @@ def test_slurm_preset_composes(tmp_path):
     r = subprocess.run(
         [*SWEEP, "+experiment=sweep_hawks_depth", "hydra/launcher=slurm",
          "hydra.launcher.partition=short", "--cfg", "hydra", "-p", "hydra.launcher"],
-        capture_output=True, text=True, cwd=tmp_path, timeout=120,
+        capture_output=True, text=True, cwd=tmp_path, timeout=HANG_GUARD,
     )  # fmt: skip
     assert r.returncode == 0, r.stderr
     assert "SlurmLauncher" in r.stdout and "partition: short" in r.stdout

@@ -14,6 +14,7 @@ from sim.cli import checked_config
 from sim.config import REPO
 from sim.ensemble import fact_matrix
 from sim.validation import TABLE_COLUMNS, cmd_validate, key_pairs
+from tests import HANG_GUARD
 
 CARDPLAY = REPO / ".venv" / "bin" / "cardplay"
 SCENARIO = "1969_border_clash"
@@ -22,7 +23,7 @@ RUNS = 4
 
 def cardplay(*args, cwd):
     return subprocess.run(
-        [str(CARDPLAY), *args], capture_output=True, text=True, cwd=cwd, timeout=600
+        [str(CARDPLAY), *args], capture_output=True, text=True, cwd=cwd, timeout=HANG_GUARD
     )
 
 
