@@ -7,8 +7,8 @@ Prints, in one run and one process:
 1. ms per run of each shipped scenario (serial, compiled kernel warm) next to a bare
    Mesa loop of the same number of agents doing nothing for the same steps, and
    their ratio;
-2. ensemble throughput (runs/s) of ``sim.ensemble.map_runs`` on 1 and 2 processes
-   against ``mesa.batch_run`` on the same model (``sim.batch_adapter.BatchCardModel``)
+2. ensemble throughput (runs/s) of ``sim.record.ensemble.map_runs`` on 1 and 2 processes
+   against ``mesa.batch_run`` on the same model (``sim.studies.batch_adapter.BatchCardModel``)
    and seeds with every ``number_processes`` setting, checking that every run's
    state record is identical; the ratio to the best batch_run setting (target >= 3x);
 3. the time of a 10-parameter Sobol analysis with N=256 (N x (10 + 2) = 3,072 runs,
@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO))
 
 
 def ms_per_run(cfg, reps: int) -> float:
-    from sim.core import simulate
+    from sim.record.run import simulate
 
     simulate(cfg)  # compile / load the kernel
     times = []
@@ -45,7 +45,7 @@ def ms_per_run(cfg, reps: int) -> float:
 
 
 def ms_bare_mesa(agents: int, steps: int, reps: int) -> float:
-    from sim.batch_adapter import NullModel
+    from sim.studies.batch_adapter import NullModel
 
     times = []
     for k in range(reps):
@@ -64,8 +64,8 @@ def shutdown_workers() -> None:
 
 
 def cardplay_ensemble(cfg, runs: int, n_jobs: int):
-    from sim.batch_adapter import digest_and_facts
-    from sim.ensemble import map_runs, seeds
+    from sim.record.ensemble import map_runs, seeds
+    from sim.studies.batch_adapter import digest_and_facts
 
     t0 = time.perf_counter()
     out = map_runs(cfg, seeds(cfg, runs), digest_and_facts, n_jobs=n_jobs)
@@ -75,7 +75,7 @@ def cardplay_ensemble(cfg, runs: int, n_jobs: int):
 def mesa_batch(scenario: str, runs: int, processes: int | None):
     from mesa.batchrunner import batch_run
 
-    from sim.batch_adapter import BatchCardModel
+    from sim.studies.batch_adapter import BatchCardModel
 
     t0 = time.perf_counter()
     rows = batch_run(
@@ -94,8 +94,8 @@ def sobol_time(n: int, n_jobs: int) -> tuple[float, int]:
     import numpy as np
 
     from sim.cli import checked_config
-    from sim.sensitivity import KEYS, Outcome, run_sensitivity
-    from sim.study import load_experiment, parse_complements, parse_parameters
+    from sim.studies.sensitivity import KEYS, Outcome, run_sensitivity
+    from sim.studies.study import load_experiment, parse_complements, parse_parameters
 
     _, spec = load_experiment("sensitivity_1969", "sensitivity_", KEYS)
     _, cfg = checked_config([f"scenario={spec['scenario']}"])
@@ -129,16 +129,16 @@ def main(argv=None) -> int:
     if args.quick:
         args.runs, args.reps, args.sobol_n = 20, 3, 8
 
-    from sim.config import scenario_names
-    from sim.provenance import git_commit, versions
-    from sim.study import with_values  # noqa: F401  (import cost outside the timings)
+    from sim.record.provenance import git_commit, versions
+    from sim.scenario.config import scenario_names
+    from sim.studies.study import with_values  # noqa: F401  (import cost outside the timings)
 
     cores = os.cpu_count() or 1
     v = versions()
     print(f"cardplay benchmark - {platform.processor() or platform.machine()}, {cores} cores, "
           f"Python {v['python']}, numba {v['numba']}, mesa {v['mesa']}, commit {git_commit()[:12]}")  # fmt: skip
-    from sim.batch_adapter import scenario_config
-    from sim.calendar import step_dates
+    from sim.scenario.calendar import step_dates
+    from sim.studies.batch_adapter import scenario_config
 
     print(f"\n1. one run, serial (median of {args.reps} runs; kernel compiled)")
     print(f"   {'scenario':22s} {'steps':>5s} {'ms/run':>9s} {'bare Mesa ms':>13s} {'ratio':>8s}")

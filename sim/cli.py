@@ -1,4 +1,4 @@
-"""The ``cardplay`` command: thin shells over :func:`sim.core.simulate`.
+"""The ``cardplay`` command: thin shells over :func:`sim.record.run.simulate`.
 
 ``cardplay run [overrides]`` (the default) runs one scenario through Hydra and
 writes a run folder; ``cardplay validate`` prints stylized-fact pass rates over
@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from sim.errors import ConfigError
+from sim.scenario.errors import ConfigError
 
 HYDRA_FLAGS = {
     "--multirun",
@@ -71,8 +71,8 @@ def split_args(args: list[str]) -> tuple[list[str], list[str]]:
 
 def checked_config(overrides: list[str]):
     """Compose and validate; raises ConfigError. Rewrites ``overrides`` as Hydra needs them."""
-    from sim.config import compose_with
-    from sim.schema import validate
+    from sim.scenario.config import compose_with
+    from sim.scenario.schema import validate
 
     raw, fixed = compose_with(overrides)
     overrides[:] = fixed
@@ -135,7 +135,7 @@ def check_sweep(overrides: list[str]) -> None:
     """Every value of a command-line sweep composes and validates (one line, exit 2 if not)."""
     for case in sweep_cases(overrides):
         if any(o.lstrip("+").startswith("experiment=") for o in case):
-            from sim.config import compose_with
+            from sim.scenario.config import compose_with
 
             compose_with(case)  # a named study: its task validates each job's configuration
         else:
@@ -159,13 +159,13 @@ def cmd_run(args: list[str]) -> int:
 
 COMMANDS: dict[str, Callable[[list[str]], int] | str] = {
     "run": cmd_run,
-    "validate": "sim.validation:cmd_validate",
-    "compare": "sim.counterfactual:cmd_compare",
-    "ensemble": "sim.study:cmd_ensemble",
-    "sensitivity": "sim.sensitivity:cmd_sensitivity",
-    "calibrate": "sim.calibration:cmd_calibrate",
+    "validate": "sim.studies.validation:cmd_validate",
+    "compare": "sim.studies.counterfactual:cmd_compare",
+    "ensemble": "sim.studies.study:cmd_ensemble",
+    "sensitivity": "sim.studies.sensitivity:cmd_sensitivity",
+    "calibrate": "sim.studies.calibration:cmd_calibrate",
     "classroom": "sim.classroom.server:cmd_classroom",
-    "report": "sim.debrief:cmd_report",
+    "report": "sim.report.debrief:cmd_report",
 }
 
 

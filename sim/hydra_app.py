@@ -7,7 +7,7 @@ from pathlib import Path
 import hydra
 from omegaconf import DictConfig, OmegaConf
 
-from sim.config import CONFIG_DIR
+from sim.scenario.config import CONFIG_DIR
 
 
 @hydra.main(config_path=str(CONFIG_DIR), config_name="config", version_base=None)
@@ -15,16 +15,16 @@ def run_app(cfg: DictConfig) -> str:
     """Simulate the composed configuration and write its run folder; returns the folder."""
     from hydra.core.hydra_config import HydraConfig
 
-    from sim.core import simulate
-    from sim.facts import evaluate
-    from sim.output import write_run
-    from sim.report import facts_lines, facts_table
-    from sim.schema import validate
+    from sim.record.facts import evaluate
+    from sim.record.output import write_run
+    from sim.record.run import simulate
+    from sim.report.report import facts_lines, facts_table
+    from sim.scenario.schema import validate
 
     raw = OmegaConf.to_container(cfg, resolve=True)
     raw.pop("hydra", None)
     if "study" in raw:  # a named sweep (+experiment=sweep*): many replicates per job
-        from sim.sweep import task
+        from sim.studies.sweep import task
 
         return task(cfg)
     run_config = validate(raw)

@@ -7,9 +7,9 @@ import copy
 import pytest
 from hypothesis import settings
 
-from sim.config import compose
-from sim.core import simulate
-from sim.schema import validate
+from sim.record.run import simulate
+from sim.scenario.config import compose
+from sim.scenario.schema import validate
 
 # No deadlines: the first call of a compiled function in a fresh process can take
 # seconds on a busy machine, and timing is the benchmark's business, not a test's.

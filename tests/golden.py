@@ -31,8 +31,8 @@ LOG_COLS = ["step", "date", "actor", "target", "action", "cameo", "kind", "event
 
 
 def produce(overrides: list[str]) -> dict[str, pd.DataFrame]:
-    from sim.config import compose
-    from sim.core import simulate
+    from sim.record.run import simulate
+    from sim.scenario.config import compose
 
     t = simulate(compose(overrides)).tables()
     return {

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim import datasets
-from sim.action import KINDS, REPLY_KINDS
-from sim.model import CardModel
+from sim.model.action import KINDS, REPLY_KINDS
+from sim.model.model import CardModel
+from sim.scenario import datasets
 
 
 def test_every_action_has_a_cameo_code_with_a_goldstein_value():
@@ -53,7 +53,7 @@ def test_prerequisites(cfg1969):
 
 
 def test_channel_works_only_as_far_as_both_engage(cfg1969):
-    from sim.dynamics import working_channel
+    from sim.model.dynamics import working_channel
 
     m = CardModel(cfg1969)
     H = m.layout.view(m.x, "channel")
@@ -65,8 +65,8 @@ def test_schema_defaults_match_the_mechanics_file():
     """One set of mechanics: the schema's defaults are the shipped configs/mechanics file."""
     import yaml
 
-    from sim.config import CONFIG_DIR
-    from sim.schema import Mechanics
+    from sim.scenario.config import CONFIG_DIR
+    from sim.scenario.schema import Mechanics
 
     shipped = yaml.safe_load((CONFIG_DIR / "mechanics" / "default.yaml").read_text())
     assert Mechanics().model_dump() == shipped
@@ -75,8 +75,8 @@ def test_schema_defaults_match_the_mechanics_file():
 def test_python_utility_matches_the_kernel(cfg1969):
     """Recorded utilities are the ones decisions use: the weighted interests less the costs
     (secret channels, stakes conceded to rivals, reneging on opening pledges)."""
-    from sim import kernel
-    from sim.interest import scalars
+    from sim.model import kernel
+    from sim.model.interest import scalars
 
     m = CardModel(cfg1969)
     for _ in range(4):
@@ -100,8 +100,8 @@ def test_python_utility_matches_the_kernel(cfg1969):
 
 def test_reneging_on_a_pledge_costs_utility(cfg1969):
     """Derecognising a partner one is pledged to lowers one's utility by the reneging cost."""
-    from sim import kernel
-    from sim.interest import scalars
+    from sim.model import kernel
+    from sim.model.interest import scalars
 
     cfg = cfg1969.model_copy(
         update={"mechanics": cfg1969.mechanics.model_copy(update={"reneging": 0.5})}
@@ -142,8 +142,8 @@ def test_claimants_answer_recognition_of_their_rival(cfg1969, retaliation):
     """Retaliation: when a third party switches recognition from the ROC to the PRC, the
     PRC's stance toward it rises and the ROC's falls, by ``retaliation`` times the change
     in how it sides (for the PRC from -1, Taipei formal and Beijing none, to +0.5)."""
-    from sim import kernel
-    from sim.interest import scalars
+    from sim.model import kernel
+    from sim.model.interest import scalars
 
     m = CardModel(_mech(cfg1969, retaliation=retaliation, balance_pressure=0.0, reciprocity=0.0))
     us, roc, prc = m.index["US"], m.index["ROC"], m.index["PRC"]
@@ -164,8 +164,8 @@ def test_a_state_answers_sanctions_on_it(cfg1969, retaliation):
     """Retaliation: when the ROC raises its controls on the USSR by 0.25, the USSR's stance
     toward the ROC falls by ``retaliation`` times 0.25; lifting them is answered with
     warmth; nobody else's stance moves."""
-    from sim import kernel
-    from sim.interest import scalars
+    from sim.model import kernel
+    from sim.model.interest import scalars
 
     m = CardModel(_mech(cfg1969, retaliation=retaliation, balance_pressure=0.0, reciprocity=0.0))
     roc, ussr = m.index["ROC"], m.index["USSR"]
@@ -208,7 +208,7 @@ def test_an_allys_pledge_is_worth_more_to_a_client_that_joins_its_coalition(
     """Solidarity: the ROC's security rises when it matches the US's controls on a third
     party, if those controls are a coalition measure (burden-sharing); not with
     solidarity 0, nor for measures the US does not ask its partners to join."""
-    from sim.interest import interests
+    from sim.model.interest import interests
 
     m = CardModel(_mech(cfg1969, solidarity=solidarity))
     us, roc, ussr = m.index["US"], m.index["ROC"], m.index["USSR"]
@@ -235,8 +235,8 @@ def test_joining_a_coalition_measure_is_answered_with_warmth_up_to_the_leaders_l
     rises by ``retaliation`` times the part up to the US's own level (0.3) and the USSR's
     falls by ``retaliation`` times the whole change; nobody else moves. Without the
     coalition the US does not move."""
-    from sim import kernel
-    from sim.interest import scalars
+    from sim.model import kernel
+    from sim.model.interest import scalars
 
     m = CardModel(_mech(cfg1969, balance_pressure=0.0, reciprocity=0.0))
     us, roc, ussr = m.index["US"], m.index["ROC"], m.index["USSR"]

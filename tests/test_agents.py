@@ -8,10 +8,10 @@ import pickle
 import numpy as np
 import pytest
 
-from sim.agents import Power
-from sim.core import simulate
-from sim.model import CardModel
-from sim.schema import validate
+from sim.model.agents import Power
+from sim.model.model import CardModel
+from sim.record.run import simulate
+from sim.scenario.schema import validate
 
 
 def test_one_agent_per_actor(cfg1969):

@@ -10,7 +10,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.calibration import (
+from sim.record.facts import statistic
+from sim.scenario.errors import ConfigError
+from sim.studies.calibration import (
     Objective,
     Target,
     build,
@@ -19,8 +21,6 @@ from sim.calibration import (
     history_dataset,
     run_command,
 )
-from sim.errors import ConfigError
-from sim.facts import statistic
 from tests import HANG_GUARD
 
 NAMES = ["mechanics.temperature", "mechanics.reciprocity"]
@@ -50,7 +50,7 @@ def test_best_loss_never_rises_and_beats_the_defaults(de_run):
     assert np.all(np.diff(h["best_loss"]) <= 0)
     assert h["best_loss"].iloc[-1] <= h["loss"].iloc[0]
     assert h["best_loss"].iloc[-1] == h["loss"].min()
-    from sim.schema import Mechanics
+    from sim.scenario.schema import Mechanics
 
     defaults = Mechanics().model_dump()
     assert h.loc[0, NAMES].tolist() == [defaults[n.split(".")[-1]] for n in NAMES]
@@ -75,7 +75,7 @@ def test_nelder_mead(cfg1969):
 
 
 def test_targets(cfg1969, run1969):
-    from sim.schema import Series
+    from sim.scenario.schema import Series
 
     recorded = statistic(run1969, Series.model_validate(TRADE))
     t = Target(
@@ -162,8 +162,8 @@ def test_cli(tmp_path):
 
 
 def test_post_cold_war_weights_experiment_builds():
-    from sim.calibration import KEYS
-    from sim.study import load_experiment
+    from sim.studies.calibration import KEYS
+    from sim.studies.study import load_experiment
 
     _, spec = load_experiment("calibrate_post_cold_war_weights", "calibrate_", KEYS)
     raws, configs, names, bounds, targets, skipped = build(spec, [])

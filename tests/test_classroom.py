@@ -9,9 +9,9 @@ import pytest
 
 from sim.classroom.replay import ReplayError, load, replay
 from sim.classroom.session import PRESETS, AccessError, Session, state_hash
-from sim.config import compose
-from sim.core import simulate
-from sim.schema import validate
+from sim.record.run import simulate
+from sim.scenario.config import compose
+from sim.scenario.schema import validate
 
 SCENARIO = "1969_border_clash"
 
@@ -45,7 +45,7 @@ def test_codes_are_unguessable_and_distinct(raw):
 
 
 def test_unknown_seat_is_refused(raw):
-    from sim.errors import ConfigError
+    from sim.scenario.errors import ConfigError
 
     with pytest.raises(ConfigError, match="seats"):
         Session(raw, ["JAPAN"])

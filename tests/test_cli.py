@@ -73,8 +73,8 @@ def test_malformed_scenario_file(tmp_path):
     temporary config tree, so the shipped scenarios/ folder is never touched)."""
     import shutil
 
-    from sim.config import CONFIG_DIR, compose
-    from sim.errors import ConfigError
+    from sim.scenario.config import CONFIG_DIR, compose
+    from sim.scenario.errors import ConfigError
 
     configs = tmp_path / "configs"
     shutil.copytree(

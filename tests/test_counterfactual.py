@@ -10,9 +10,12 @@ import pandas as pd
 import pytest
 
 from sim.cli import checked_config
-from sim.config import REPO
-from sim.core import simulate
-from sim.counterfactual import (
+from sim.record.facts import statistic
+from sim.record.run import simulate
+from sim.scenario.config import REPO
+from sim.scenario.errors import ConfigError
+from sim.scenario.schema import Series
+from sim.studies.counterfactual import (
     SUMMARY_COLUMNS,
     Outcome,
     check_outcomes,
@@ -23,9 +26,6 @@ from sim.counterfactual import (
     paired_summary,
     parse_outcome,
 )
-from sim.errors import ConfigError
-from sim.facts import statistic
-from sim.schema import Series
 from tests import HANG_GUARD
 
 CARDPLAY = REPO / ".venv" / "bin" / "cardplay"

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from sim import datasets as ds
+from sim.scenario import datasets as ds
 
 USA, RUS, CHN, TAW = 2, 365, 710, 713
 
-# values copied from sim/data/cow_nmc6_capabilities_4states.csv
+# values copied from sim/scenario/data/cow_nmc6_capabilities_4states.csv
 CINC_USA_1969 = 0.19795081
 CINC_USA_1970 = 0.18096918
 CINC_USA_2016 = 0.13305758
@@ -25,7 +25,7 @@ CINC_TAW_1949 = 0.017091511
 
 
 def test_every_data_file_is_packaged_and_cited():
-    data = resources.files("sim").joinpath("data")
+    data = resources.files("sim.scenario").joinpath("data")
     citation = data.joinpath("CITATION.md").read_text("utf-8")
     assert set(ds.DATA_FILES) == set(ds.DATASETS)
     for key, name in ds.DATA_FILES.items():
@@ -45,7 +45,7 @@ def test_loader_read_matches_importlib_resources():
 
 def test_import_does_not_pull_in_pandas_or_numpy():
     code = (
-        "import sys, sim.datasets as d; d.cinc(2, 1969); d.goldstein('046'); "
+        "import sys, sim.scenario.datasets as d; d.cinc(2, 1969); d.goldstein('046'); "
         "d.alliance(365, 710, 1960); d.mid_dispute(365, 710, 1969); "
         "print(sorted(m for m in ('pandas', 'numpy') if m in sys.modules))"
     )

@@ -8,12 +8,12 @@ import re
 import numpy as np
 import pytest
 
-from sim.classroom.record import CLAIMS, SOURCES, TIMELINE, entries_near
 from sim.classroom.session import Session
-from sim.config import compose
-from sim.core import simulate
-from sim.debrief import GAP, cmd_report, debrief_data, debrief_html, departure_dataset
-from sim.schema import validate
+from sim.record.run import simulate
+from sim.report.debrief import GAP, cmd_report, debrief_data, debrief_html, departure_dataset
+from sim.report.history import CLAIMS, SOURCES, TIMELINE, entries_near
+from sim.scenario.config import compose
+from sim.scenario.schema import validate
 
 RUNS = 3
 
@@ -196,7 +196,7 @@ def test_cardplay_report_on_a_session_log_and_a_run_folder(class_run, raw, tmp_p
     out = path.parent / "debrief.html"
     assert str(out) in capsys.readouterr().out
     assert "classroom session" in out.read_text()
-    from sim.output import write_run
+    from sim.record.output import write_run
 
     folder = write_run(
         simulate(validate(raw)),
@@ -211,7 +211,7 @@ def test_cardplay_report_on_a_session_log_and_a_run_folder(class_run, raw, tmp_p
 
 
 def test_cardplay_report_bad_input(tmp_path):
-    from sim.errors import ConfigError
+    from sim.scenario.errors import ConfigError
 
     with pytest.raises(ConfigError, match="report"):
         cmd_report([str(tmp_path)])

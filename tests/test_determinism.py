@@ -6,9 +6,9 @@ import filecmp
 
 import numpy as np
 
-from sim.core import simulate
-from sim.ensemble import map_runs
-from sim.output import write_run
+from sim.record.ensemble import map_runs
+from sim.record.output import write_run
+from sim.record.run import simulate
 
 
 def _files(folder):
@@ -70,7 +70,7 @@ def _span(a, b):
 
 
 def test_run_chunks_keeps_piece_order():
-    from sim.ensemble import run_chunks
+    from sim.record.ensemble import run_chunks
 
     pieces = [(a, a + 3) for a in range(0, 60, 3)]
     assert run_chunks(_span, pieces, n_jobs=2) == list(range(60))

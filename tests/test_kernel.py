@@ -1,4 +1,4 @@
-"""The specialised anticipation kernel (:func:`sim.kernel.scorer`) against the generic
+"""The specialised anticipation kernel (:func:`sim.model.kernel.scorer`) against the generic
 build: the same bytes for every candidate, at every depth."""
 
 from __future__ import annotations
@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim import kernel
-from sim.config import compose
-from sim.decision import values
-from sim.model import CardModel
-from sim.schema import validate
+from sim.model import kernel
+from sim.model.decision import values
+from sim.model.model import CardModel
+from sim.scenario.config import compose
+from sim.scenario.schema import validate
 
 
 @pytest.mark.parametrize("depth", [1, 2])

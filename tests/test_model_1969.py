@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.ensemble import fact_matrix, map_runs, seeds
+from sim.record.ensemble import fact_matrix, map_runs, seeds
 
 
 def test_no_event_touches_the_soviet_roc_pair(cfg1969):

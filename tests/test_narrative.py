@@ -7,7 +7,7 @@ from itertools import combinations
 import pandas as pd
 import pytest
 
-from sim.narrative import narrate, narrative_text
+from sim.report.narrative import narrate, narrative_text
 from tests.synthetic_tables import make_events, make_factions, make_log, make_pairs, make_triangles
 
 ACTORS = ("US", "USSR", "PRC")

@@ -18,7 +18,7 @@ import pytest  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from sim import plots  # noqa: E402
+from sim.report import plots  # noqa: E402
 from tests.synthetic_tables import (  # noqa: E402
     FOUR,
     INTERESTS,
@@ -407,7 +407,7 @@ def test_relations_three_and_five_actors(actors):
 
 
 def test_import_does_not_load_pyplot():
-    code = "import sys, sim.plots; sys.exit('matplotlib.pyplot' in sys.modules)"
+    code = "import sys, sim.report.plots; sys.exit('matplotlib.pyplot' in sys.modules)"
     root = Path(__file__).resolve().parents[1]
     res = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
     assert res.returncode == 0, res.stderr

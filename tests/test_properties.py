@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from sim.core import simulate
-from sim.errors import ConfigError
-from sim.interest import INTEREST_NAMES
-from sim.schema import validate
+from sim.model.interest import INTEREST_NAMES
+from sim.record.run import simulate
+from sim.scenario.errors import ConfigError
+from sim.scenario.schema import validate
 
 SHORT = {"start": "1969-01", "end": "1969-11", "step_months": 1}
 unit = st.floats(0.0, 1.0, allow_nan=False)

@@ -12,12 +12,12 @@ import numpy as np
 import pytest
 import yaml
 
-from sim import datasets
 from sim.cli import checked_config
-from sim.config import REPO, scenario_names
-from sim.core import display_names, simulate
-from sim.facts import evaluate
-from sim.schema import PAIR_VARS, AllOf, AnyOf, validate
+from sim.record.facts import evaluate
+from sim.record.run import display_names, simulate
+from sim.scenario import datasets
+from sim.scenario.config import REPO, scenario_names
+from sim.scenario.schema import PAIR_VARS, AllOf, AnyOf, validate
 from tests import HANG_GUARD
 
 SHIPPED = scenario_names()
@@ -268,7 +268,16 @@ SEARCH = f"hydra.searchpath=[file://{FIXTURES}]"
 
 
 def test_guide_exists_and_covers_every_schema_field():
-    from sim.schema import EFFECT_TYPES, Actor, Event, Faction, Gains, Pair, Series, Weights
+    from sim.scenario.schema import (
+        EFFECT_TYPES,
+        Actor,
+        Event,
+        Faction,
+        Gains,
+        Pair,
+        Series,
+        Weights,
+    )
 
     guide = (REPO / "docs" / "scenarios.md").read_text()
     fields = set()
@@ -340,7 +349,7 @@ def test_fixture_scenario_runs_with_cardplay(tmp_path):
 
 def test_talks_stated_at_the_opening_are_open_to_both_sides():
     """1972 opens with the Sino-Soviet border talks of 1969-10 still under way (Patel2025)."""
-    from sim.model import CardModel
+    from sim.model.model import CardModel
 
     _, cfg = checked_config(["scenario=1972_rapprochement"])
     m = CardModel(cfg)
@@ -353,7 +362,7 @@ def test_talks_stated_at_the_opening_are_open_to_both_sides():
 def test_new_stakes_lower_the_level_a_relation_reverts_to():
     """When the Crimea event adds Russia-US stakes (+1.0), the level both stances revert to
     falls by ``stakes`` x 1.0 and no other pair's level moves."""
-    from sim.model import CardModel
+    from sim.model.model import CardModel
 
     _, cfg = checked_config(["scenario=2014_crimea"])
     m = CardModel(cfg)

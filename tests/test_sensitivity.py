@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.errors import ConfigError
-from sim.sensitivity import (
+from sim.scenario.errors import ConfigError
+from sim.studies.sensitivity import (
     Outcome,
     run_sensitivity,
     salib_seed,
@@ -86,7 +86,7 @@ def test_salib_seed_is_never_zero():
 
 def test_outcomes(cfg1969, run1969):
     assert Outcome({"pass_rate": "all"}, cfg1969)(run1969) == pytest.approx(
-        np.mean(list(__import__("sim.facts").facts.evaluate(run1969).values()))
+        np.mean(list(__import__("sim.record.facts").record.facts.evaluate(run1969).values()))
     )
     fact = next(iter(cfg1969.facts))
     assert Outcome({"fact": fact}, cfg1969)(run1969) in (0.0, 1.0)

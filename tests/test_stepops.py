@@ -1,4 +1,4 @@
-"""The compiled step helpers (:mod:`sim.stepops`) give NumPy's numbers bit for bit:
+"""The compiled step helpers (:mod:`sim.model.stepops`) give NumPy's numbers bit for bit:
 property-based checks against the NumPy expressions they replace."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from sim import stepops
-from sim.dynamics import public_relation
-from sim.state import Layout
+from sim.model import stepops
+from sim.model.dynamics import public_relation
+from sim.model.state import Layout
 
 FLOATS = st.floats(-2.0, 2.0, allow_nan=False) | st.sampled_from([0.0, -0.0, 1.0, -1.0])
 

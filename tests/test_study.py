@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.core import simulate
-from sim.errors import ConfigError
-from sim.plots import fan_chart_dataset
-from sim.provenance import config_hash
-from sim.study import (
+from sim.record.provenance import config_hash
+from sim.record.run import simulate
+from sim.report.plots import fan_chart_dataset
+from sim.scenario.errors import ConfigError
+from sim.studies.study import (
     LONG_COLUMNS,
     ensemble_pairs,
     map_points,

@@ -15,12 +15,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.sweep import swept_values
+from sim.studies.sweep import swept_values
 from tests import HANG_GUARD
 
 slow = pytest.mark.slow
 
-SWEEP = [sys.executable, "-m", "sim.sweep"]
+SWEEP = [sys.executable, "-m", "sim.studies.sweep"]
 HAWKS = "actors.USSR.factions.hawks.influence=0.35"
 GRID = ["+experiment=sweep_hawks_depth", HAWKS, "mechanics.depth=0,1"]
 
@@ -193,7 +193,7 @@ def test_ray_launcher_on_local_ray_gives_identical_bytes(joblib_sweep, tmp_path)
 def _routed() -> bool:
     import sim.hydra_app
 
-    return "sim.sweep" in inspect.getsource(sim.hydra_app)
+    return "sim.studies.sweep" in inspect.getsource(sim.hydra_app)
 
 
 @slow

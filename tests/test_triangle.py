@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.triangle import CONFIGURATIONS, ROLE_SCORE, ROLES, classify, triads
+from sim.model.triangle import CONFIGURATIONS, ROLE_SCORE, ROLES, classify, triads
 
 
 def rel(ab, ac, bc):

@@ -11,9 +11,9 @@ import pytest
 import yaml
 
 from sim.cli import checked_config
-from sim.config import REPO
-from sim.ensemble import fact_matrix
-from sim.validation import TABLE_COLUMNS, cmd_validate, key_pairs
+from sim.record.ensemble import fact_matrix
+from sim.scenario.config import REPO
+from sim.studies.validation import TABLE_COLUMNS, cmd_validate, key_pairs
 from tests import HANG_GUARD
 
 CARDPLAY = REPO / ".venv" / "bin" / "cardplay"

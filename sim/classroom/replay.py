@@ -17,10 +17,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sim.core import Recorder
-from sim.errors import ConfigError
-from sim.model import CardModel
-from sim.schema import validate
+from sim.model.model import CardModel
+from sim.record.run import Recorder
+from sim.scenario.errors import ConfigError
+from sim.scenario.schema import validate
 
 
 class ReplayError(RuntimeError):

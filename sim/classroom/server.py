@@ -30,7 +30,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from sim.classroom.session import AccessError, Session, bad_request, forbidden, unauthorized
-from sim.errors import ConfigError
+from sim.scenario.errors import ConfigError
 
 STATIC = resources.files("sim.classroom") / "static"
 MAX_BODY = 1_000_000
@@ -75,7 +75,7 @@ class App:
         logdir: str | Path = "outputs/classroom",
         baseline_runs: int = 20,
     ):
-        from sim.config import scenario_names
+        from sim.scenario.config import scenario_names
 
         self.overrides = [o for o in (overrides or []) if not o.startswith("scenario=")]
         names = scenario_names()
@@ -231,16 +231,16 @@ class App:
         return found
 
     def compose(self, scenario: str, extra: list[str] = ()) -> dict:
-        from sim.config import compose
+        from sim.scenario.config import compose
 
         with self.compose_lock:
             return compose([f"scenario={scenario}", *self.overrides, *extra])
 
     def scenarios(self) -> list[dict]:
         if self._scenarios is None:
-            from sim.config import scenario_names
-            from sim.core import display_names
-            from sim.schema import validate
+            from sim.record.run import display_names
+            from sim.scenario.config import scenario_names
+            from sim.scenario.schema import validate
 
             out = []
             for name in scenario_names():
@@ -363,7 +363,7 @@ class App:
         return _error(404, f"no control {name}")
 
     def report(self, session: Session) -> Response:
-        from sim.debrief import debrief_data, debrief_html
+        from sim.report.debrief import debrief_data, debrief_html
 
         with session.lock:
             key = (session.id, session.version)

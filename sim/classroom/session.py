@@ -27,15 +27,15 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.action import KINDS
-from sim.core import Recorder, display_names
-from sim.dynamics import public_relation, working_channel
-from sim.errors import ConfigError
-from sim.interest import INTEREST_NAMES
-from sim.model import CardModel
-from sim.schema import RunConfig, validate
-from sim.state import RECOGNITION_NAMES
-from sim.triangle import CONFIGURATIONS, ROLES, classify, triads
+from sim.model.action import KINDS
+from sim.model.dynamics import public_relation, working_channel
+from sim.model.interest import INTEREST_NAMES
+from sim.model.model import CardModel
+from sim.model.state import RECOGNITION_NAMES
+from sim.model.triangle import CONFIGURATIONS, ROLES, classify, triads
+from sim.record.run import Recorder, display_names
+from sim.scenario.errors import ConfigError
+from sim.scenario.schema import RunConfig, validate
 
 LOG_VERSION = 1
 
@@ -304,8 +304,8 @@ _DASH = {
 
 
 def pair_style_table(ids: list[str]) -> dict[tuple[str, str], dict]:
-    """The figures' colour and dash per pair (same as :func:`sim.plots.pair_styles`)."""
-    from sim.plots import pair_styles
+    """The figures' colour and dash per pair (same as :func:`sim.report.plots.pair_styles`)."""
+    from sim.report.plots import pair_styles
 
     styles = pair_styles(pair_list(ids))
     out = {}
@@ -407,7 +407,7 @@ class Session:
             "deadline": self.deadline,
             "config": config_dump(cfg),
         }
-        from sim.provenance import config_hash
+        from sim.record.provenance import config_hash
 
         record["config_hash"] = config_hash(cfg, with_seed=True)
         self.log.write(record)
@@ -838,7 +838,7 @@ class Session:
 
     def _narrated(self):
         """The run's tables and its narrative lines, for everyone (cached per step)."""
-        from sim.narrative import narrate_run
+        from sim.report.narrative import narrate_run
 
         if "all" not in self._log_cache:
             m = self.model
@@ -850,7 +850,7 @@ class Session:
         return self._log_cache["all"]
 
     def _build_log_view(self, viewer: str | None) -> list[dict]:
-        from sim.narrative import _channel_items
+        from sim.report.narrative import _channel_items
 
         m = self.model
         names = self.names
