@@ -93,7 +93,7 @@ def mesa_batch(scenario: str, runs: int, processes: int | None):
 def sobol_time(n: int, n_jobs: int) -> tuple[float, int]:
     import numpy as np
 
-    from sim.cli import checked_config
+    from sim.scenario.options import checked_config
     from sim.studies.sensitivity import KEYS, Outcome, run_sensitivity
     from sim.studies.study import load_experiment, parse_complements, parse_parameters
 

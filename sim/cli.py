@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable
 
 from sim.scenario.errors import ConfigError
+from sim.scenario.options import checked_config
 
 HYDRA_FLAGS = {
     "--multirun",
@@ -67,33 +68,6 @@ def split_args(args: list[str]) -> tuple[list[str], list[str]]:
         else:
             overrides.append(a)
     return flags, overrides
-
-
-def checked_config(overrides: list[str]):
-    """Compose and validate; raises ConfigError. Rewrites ``overrides`` as Hydra needs them."""
-    from sim.scenario.config import compose_with
-    from sim.scenario.schema import validate
-
-    raw, fixed = compose_with(overrides)
-    overrides[:] = fixed
-    return raw, validate(raw)
-
-
-def pop_option(overrides: list[str], key: str, default, cast: Callable = int):
-    """Take a shell option like ``runs=200`` out of the override list."""
-    out = default
-    rest = []
-    for o in overrides:
-        k, _, v = o.partition("=")
-        if k == key:
-            try:
-                out = cast(v)
-            except ValueError:
-                raise ConfigError(key, v, f"a {cast.__name__}") from None
-        else:
-            rest.append(o)
-    overrides[:] = rest
-    return out
 
 
 # --- run -----------------------------------------------------------------------------
@@ -165,7 +139,7 @@ COMMANDS: dict[str, Callable[[list[str]], int] | str] = {
     "sensitivity": "sim.studies.sensitivity:cmd_sensitivity",
     "calibrate": "sim.studies.calibration:cmd_calibrate",
     "classroom": "sim.classroom.server:cmd_classroom",
-    "report": "sim.report.debrief:cmd_report",
+    "report": "sim.classroom.debrief:cmd_report",
 }
 
 

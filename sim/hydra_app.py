@@ -16,9 +16,8 @@ def run_app(cfg: DictConfig) -> str:
     from hydra.core.hydra_config import HydraConfig
 
     from sim.record.facts import evaluate
-    from sim.record.output import write_run
     from sim.record.run import simulate
-    from sim.report.report import facts_lines, facts_table
+    from sim.report.report import facts_lines, facts_table, write_run
     from sim.scenario.schema import validate
 
     raw = OmegaConf.to_container(cfg, resolve=True)

@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.cli import checked_config
 from sim.record.facts import statistic
 from sim.record.run import simulate
 from sim.scenario.config import REPO
 from sim.scenario.errors import ConfigError
+from sim.scenario.options import checked_config
 from sim.scenario.schema import Series
 from sim.studies.counterfactual import (
     SUMMARY_COLUMNS,

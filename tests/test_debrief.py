@@ -8,9 +8,10 @@ import re
 import numpy as np
 import pytest
 
+from sim.classroom.debrief import cmd_report
 from sim.classroom.session import Session
 from sim.record.run import simulate
-from sim.report.debrief import GAP, cmd_report, debrief_data, debrief_html, departure_dataset
+from sim.report.debrief import GAP, debrief_data, debrief_html, departure_dataset
 from sim.report.history import CLAIMS, SOURCES, TIMELINE, entries_near
 from sim.scenario.config import compose
 from sim.scenario.schema import validate
@@ -196,7 +197,7 @@ def test_cardplay_report_on_a_session_log_and_a_run_folder(class_run, raw, tmp_p
     out = path.parent / "debrief.html"
     assert str(out) in capsys.readouterr().out
     assert "classroom session" in out.read_text()
-    from sim.record.output import write_run
+    from sim.report.report import write_run
 
     folder = write_run(
         simulate(validate(raw)),

@@ -7,8 +7,8 @@ import filecmp
 import numpy as np
 
 from sim.record.ensemble import map_runs
-from sim.record.output import write_run
 from sim.record.run import simulate
+from sim.report.report import write_run
 
 
 def _files(folder):

@@ -12,11 +12,11 @@ import numpy as np
 import pytest
 import yaml
 
-from sim.cli import checked_config
 from sim.record.facts import evaluate
 from sim.record.run import display_names, simulate
 from sim.scenario import datasets
 from sim.scenario.config import REPO, scenario_names
+from sim.scenario.options import checked_config
 from sim.scenario.schema import PAIR_VARS, AllOf, AnyOf, validate
 from tests import HANG_GUARD
 

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.cli import checked_config
 from sim.record.ensemble import fact_matrix
 from sim.scenario.config import REPO
+from sim.scenario.options import checked_config
 from sim.studies.validation import TABLE_COLUMNS, cmd_validate, key_pairs
 from tests import HANG_GUARD
 

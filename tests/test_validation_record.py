@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from sim.cli import checked_config
 from sim.scenario.config import scenario_names
+from sim.scenario.options import checked_config
 from sim.studies.validation import FACT_THRESHOLD, MEAN_THRESHOLD, run_scenario
 
 RUNS = 100

@@ -469,7 +469,7 @@ def _lan_address() -> str | None:
 
 def cmd_classroom(args: list[str]) -> int:
     """``cardplay classroom [scenario=...] [host=127.0.0.1] [port=8765] [overrides]``."""
-    from sim.cli import checked_config, pop_option
+    from sim.scenario.options import checked_config, pop_option
 
     overrides = list(args)
     host = pop_option(overrides, "host", "127.0.0.1", str)

@@ -9,11 +9,12 @@ what lies outside the actors' choices: no effect type makes an actor choose.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
-from sim.model.state import RECOGNITION_LEVELS
+from sim.model.faction import Factions
+from sim.model.state import RECOGNITION_LEVELS, Layout
 from sim.scenario.calendar import date_to_step
 from sim.scenario.schema import (
     Casualties,
@@ -22,6 +23,7 @@ from sim.scenario.schema import (
     Leakage,
     RecognitionChange,
     RivalryChange,
+    RunConfig,
     Sanctions,
     StanceShock,
     StandingChange,
@@ -30,8 +32,27 @@ from sim.scenario.schema import (
 )
 from sim.scenario.schema import Event as EventSpec
 
-if TYPE_CHECKING:
-    from sim.model.model import CardModel
+
+class Stage(Protocol):
+    """What an event reads and changes in the model it fires in (:class:`CardModel
+    <sim.model.model.CardModel>` is one): events depend on this, not on the model."""
+
+    cfg: RunConfig
+    index: dict[str, int]
+    layout: Layout
+    x: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+    casualties: np.ndarray
+    factions: list[Factions]
+    coalition: np.ndarray
+    trade_shock: np.ndarray
+    rivalry: np.ndarray
+    leakage: np.ndarray
+
+    def refresh_context(self) -> None: ...
+
+    def restake(self) -> None: ...
 
 
 class Event:
@@ -42,7 +63,7 @@ class Event:
         self.spec = spec
         self.step: int | None = None
 
-    def initialize(self, model: CardModel) -> None:
+    def initialize(self, model: Stage) -> None:
         cfg = model.cfg
         self.step = date_to_step(self.spec.date, cfg.window.start, cfg.window.step_months)
         self._index = model.index
@@ -51,7 +72,7 @@ class Event:
     def active(self) -> bool:
         return self.spec.enabled and self.spec.scale > 0
 
-    def apply(self, model: CardModel) -> None:
+    def apply(self, model: Stage) -> None:
         """Apply every effect, scaled by ``scale``."""
         k = self.spec.scale
         lay = model.layout
@@ -83,7 +104,7 @@ class Event:
                 X[i, j] = max(X[i, j], min(1.0, k * eff.level))
                 if eff.coalition:
                     model.coalition[i, j] = 1.0
-                    model.ctx = model._context()
+                    model.refresh_context()
             elif isinstance(eff, Talks):
                 a, b = (ix[v] for v in eff.actors[:2])
                 lay.view(x, "talks")[[a, b], [b, a]] = 1.0 if eff.open else 0.0

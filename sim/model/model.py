@@ -219,6 +219,10 @@ class CardModel(mesa.Model):
             coalition=self.coalition,
         )
 
+    def refresh_context(self) -> None:
+        """After a change the utility context reads (coalitions, weights): rebuild it."""
+        self.ctx = self._context()
+
     def restake(self) -> None:
         """After the stakes between two actors change: the utility context, and the level
         their stances revert to. New territorial stakes lower that level by ``stakes``

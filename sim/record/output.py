@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -65,35 +65,3 @@ def write_yaml(data: dict, path: Path) -> None:
 
 def write_json(data: dict, path: Path) -> None:
     path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
-
-
-def write_run(
-    results,
-    folder: Path,
-    raw_config: dict,
-    *,
-    formats=("parquet", "csv"),
-    figures: bool = True,
-    narrative: bool = True,
-    extra: Callable[[Path], None] | None = None,
-) -> Path:
-    """Write one run's tables, config, provenance, facts, narrative and figures."""
-    from sim.record import facts, provenance
-    from sim.report.report import facts_table, story
-
-    with staged(folder) as stage:
-        tables = results.tables()
-        write_tables(tables, stage / "tables", list(formats))
-        write_yaml(raw_config, stage / "config.yaml")
-        write_json(provenance.record(results.cfg), stage / "provenance.json")
-        ft = facts_table(results.cfg, facts.evaluate(results))
-        ft.to_csv(stage / "facts.csv", index=False, lineterminator="\n")
-        if narrative:
-            (stage / "narrative.md").write_text(story(results, tables) + "\n")
-        if figures:
-            from sim.report.plots import save_figures
-
-            save_figures(tables, tables["events"], results.names, stage / "figures")
-        if extra is not None:
-            extra(stage)
-    return Path(folder)

@@ -65,9 +65,9 @@ import pandas as pd
 import yaml
 from pydantic import ValidationError
 
-from sim.cli import checked_config, pop_option
 from sim.scenario.calendar import date_to_step
 from sim.scenario.errors import ConfigError
+from sim.scenario.options import checked_config, pop_option
 from sim.scenario.schema import PAIR_VARS, RunConfig, Series
 from sim.studies.validation import output_folder
 

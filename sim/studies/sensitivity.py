@@ -36,8 +36,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.cli import checked_config, pop_option
 from sim.scenario.errors import ConfigError
+from sim.scenario.options import checked_config, pop_option
 from sim.studies.study import (
     check_folder,
     default_folder,

@@ -31,8 +31,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.cli import checked_config, pop_option
 from sim.scenario.errors import ConfigError
+from sim.scenario.options import checked_config, pop_option
 from sim.scenario.schema import PAIR_VARS, AllOf, AnyOf, RunConfig
 
 #: The issue's acceptance thresholds: every fact, and each scenario's mean over facts.

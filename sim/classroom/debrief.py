@@ -1,0 +1,84 @@
+"""``cardplay report``: the debrief report of a run folder, a classroom session folder or
+a session log (replayed), written as ``debrief.html`` beside its input.
+
+The report itself is :mod:`sim.report.debrief`; this module loads what it reports on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.report.debrief import debrief_data, debrief_html
+from sim.scenario.errors import ConfigError
+
+
+def load_source(path: str | Path) -> tuple:
+    """(Results, records or None, source text) from a run folder, a session folder or a log."""
+    from sim.classroom.replay import replay
+
+    p = Path(path)
+    if p.is_dir() and (p / "session.jsonl").is_file():
+        p = p / "session.jsonl"
+    if p.is_file() and p.suffix in (".jsonl", ".ndjson"):
+        from sim.classroom.replay import load
+
+        records = load(p)
+        game = replay(records)
+        return game.results, records, f"classroom session {game.opening.get('session')} ({p})"
+    if p.is_dir() and (p / "config.yaml").is_file():
+        import yaml
+
+        from sim.record.run import simulate
+        from sim.scenario.schema import validate
+
+        cfg = validate(yaml.safe_load((p / "config.yaml").read_text()))
+        res = simulate(cfg)  # pure and seeded: the folder's run, recomputed
+        source = f"model run {p}"
+        table = p / "tables" / "pairs.csv"
+        if table.is_file():
+            saved = pd.read_csv(table)["stance"].to_numpy()
+            again = res.tables()["pairs"]["stance"].to_numpy()
+            if saved.shape != again.shape or not np.allclose(saved, again, atol=1e-8):
+                source += " (note: this code version does not reproduce the folder's tables)"
+        return res, None, source
+    raise ConfigError(
+        "report", str(path), "a run folder (with config.yaml), a session folder or a session.jsonl"
+    )
+
+
+def write_report(path: str | Path, out: str | Path | None = None, baseline_runs: int = 20) -> Path:
+    res, records, source = load_source(path)
+    p = Path(path)
+    if out is None:
+        folder = p if p.is_dir() else p.parent
+        out = folder / "debrief.html"
+    out = Path(out)
+    html_text = debrief_html(debrief_data(res, records, baseline_runs=baseline_runs, source=source))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(out.suffix + ".partial")
+    tmp.write_text(html_text, encoding="utf-8")
+    tmp.replace(out)
+    return out
+
+
+def cmd_report(args: list[str]) -> int:
+    """``cardplay report <run folder | session folder | session.jsonl> [out=...] [baseline_runs=20]``."""
+    from sim.scenario.options import pop_option
+
+    rest = list(args)
+    out = pop_option(rest, "out", None, str)
+    runs = pop_option(rest, "baseline_runs", 20, int)
+    if runs < 1:
+        raise ConfigError("baseline_runs", runs, "a whole number >= 1")
+    if len(rest) != 1:
+        raise ConfigError(
+            "report",
+            " ".join(rest) or "(nothing)",
+            "one run folder, session folder or session.jsonl, e.g. cardplay report outputs/...",
+        )
+    path = write_report(rest[0], out, runs)
+    print(f"debrief report: {path}")
+    return 0
