@@ -106,3 +106,30 @@ def test_bad_value_in_a_sweep_is_one_line_and_exit_2(tmp_path):
         "config error: mechanics.depth = 9: must be <= 3 (see docs/scenarios.md)"
     )
     assert not out.exists()
+
+
+def test_aliases_kept_for_one_release(tmp_path):
+    """The old public entry points still work (CHANGELOG: aliases kept for one release)."""
+    import sim.record.run
+    import sim.scenario.config
+    import sim.studies.sweep
+    from sim.config import compose
+    from sim.core import as_config, display_names, run_model, simulate
+    from sim.sweep import GatherResults, sweep_app
+
+    assert (simulate, run_model, as_config, display_names) == (
+        sim.record.run.simulate,
+        sim.record.run.run_model,
+        sim.record.run.as_config,
+        sim.record.run.display_names,
+    )
+    assert compose is sim.scenario.config.compose
+    assert (GatherResults, sweep_app) == (sim.studies.sweep.GatherResults, sim.studies.sweep.sweep_app)
+    r = subprocess.run(
+        [sys.executable, "-m", "sim.sweep", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=HANG_GUARD,
+    )
+    assert r.returncode == 0 and "Configuration groups" in r.stdout, r.stderr
