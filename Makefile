@@ -21,6 +21,7 @@ run: setup
 
 test: setup
 	$(BIN)/ruff check sim tests
+	$(BIN)/ruff format --check sim tests experiments
 	$(BIN)/pytest
 
 golden: setup  ## deliberately regenerate the seeded regression outputs

@@ -13,7 +13,9 @@ CARDPLAY = [sys.executable, "-m", "sim.cli"]
 
 
 def cardplay(*args, cwd):
-    return subprocess.run([*CARDPLAY, *args], capture_output=True, text=True, cwd=cwd, timeout=HANG_GUARD)
+    return subprocess.run(
+        [*CARDPLAY, *args], capture_output=True, text=True, cwd=cwd, timeout=HANG_GUARD
+    )
 
 
 def test_run_writes_a_complete_folder(tmp_path):
@@ -124,7 +126,10 @@ def test_aliases_kept_for_one_release(tmp_path):
         sim.record.run.display_names,
     )
     assert compose is sim.scenario.config.compose
-    assert (GatherResults, sweep_app) == (sim.studies.sweep.GatherResults, sim.studies.sweep.sweep_app)
+    assert (GatherResults, sweep_app) == (
+        sim.studies.sweep.GatherResults,
+        sim.studies.sweep.sweep_app,
+    )
     r = subprocess.run(
         [sys.executable, "-m", "sim.sweep", "--help"],
         capture_output=True,

@@ -109,9 +109,7 @@ def test_imports_point_down_and_never_cycle():
 def test_checker_reports_a_reverse_import():
     modules = sources()
     modules["sim.model.reverse"] = "def f():\n    from sim.studies.study import assemble\n"
-    assert problems(modules) == [
-        "sim.model.reverse (layer 1) imports sim.studies.study (layer 4)"
-    ]
+    assert problems(modules) == ["sim.model.reverse (layer 1) imports sim.studies.study (layer 4)"]
 
 
 def test_checker_reports_a_cycle_and_skips_type_checking_imports():

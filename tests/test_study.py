@@ -27,7 +27,9 @@ CARDPLAY = [sys.executable, "-m", "sim.cli"]
 
 
 def cardplay(*args, cwd):
-    return subprocess.run([*CARDPLAY, *args], capture_output=True, text=True, cwd=cwd, timeout=HANG_GUARD)
+    return subprocess.run(
+        [*CARDPLAY, *args], capture_output=True, text=True, cwd=cwd, timeout=HANG_GUARD
+    )
 
 
 @pytest.fixture(scope="module")
