@@ -176,6 +176,28 @@ def test_rivalry_follows_the_territorial_mid_rule(shipped):
             assert got == pytest.approx(want, abs=0.005), f"{name}: {a}-{b}"
 
 
+def test_opening_recognition_matches_cow_diplomatic_exchange(shipped):
+    """Formal recognition where COW Diplomatic Exchange records an exchange of diplomats
+    (its DE flag) at the latest observation up to the window's start; none or unofficial
+    (representative offices the dataset does not code) where it records none."""
+    name, _, cfg = shipped
+    year = int(cfg.window.start[:4])
+    checked = 0
+    for a, b in ((a, b) for a in cfg.actor_ids for b in cfg.actor_ids if a != b):
+        ca, cb = cfg.actors[a].ccode, cfg.actors[b].ccode
+        if not (ca and cb):
+            continue
+        try:
+            exchange = datasets.diplomatic_exchange(ca, cb, year)
+        except (KeyError, ValueError):
+            continue  # outside the dataset
+        pair = cfg.relations.get(a, {}).get(b)
+        recognition = pair.recognition if pair is not None else "formal"
+        assert (recognition == "formal") == exchange, f"{name}: {a} -> {b} (COW DE {exchange})"
+        checked += 1
+    assert checked >= 6, f"{name}: only {checked} pairs checked"
+
+
 def _territorial_disputes(ca: int, cb: int, y0: int, y1: int) -> int:
     by: dict[str, list[dict]] = {}
     with MIDB.open() as fh:

@@ -20,6 +20,7 @@ from numba import njit
 
 from sim.model.state import Layout
 from sim.model.stepops import maximum, minimum
+from sim.scenario.schema import MOVES
 
 # name: (CAMEO code, secret, applies only toward a claimant)
 KINDS: dict[str, tuple[str, bool, bool]] = {
@@ -42,6 +43,7 @@ KINDS: dict[str, tuple[str, bool, bool]] = {
     "cut_commitment": ("1622", False, False),
 }
 KIND_NAMES = tuple(KINDS)
+assert KIND_NAMES == MOVES  # the configuration's vocabulary (sim.schema.MOVES)
 SECRET = np.array([KINDS[k][1] for k in KIND_NAMES])
 
 # The replies a level-0 responder considers toward a mover: diplomatic signals.
@@ -69,6 +71,8 @@ class Step:
     controls: float
     commitment: float
     alignment: float  # stance needed before recognising or committing to a partner
+    unilateral: float = 1.0  # partner's share of a negotiation off a talks track
+    trade_warmth: bool = False  # expanding trade is a cooperative act (stance +step/2)
 
 
 class Menu:
@@ -76,6 +80,7 @@ class Menu:
 
     def __init__(self, layout: Layout, rival: np.ndarray, sizes: Step):
         self.layout = layout
+        self.sizes = sizes
         n = layout.n
         self.actor: list[int] = []
         self.kind: list[int] = []
@@ -136,10 +141,12 @@ class Menu:
                 cond(c, L_ij, LT, 0.5)
                 T_ij, T_ji = ix("trade", i, j), ix("trade", j, i)
                 X_ij = ix("controls", i, j)
-                c = add("expand_trade", i, j)
+                c = add("expand_trade", i, j)  # a cooperative act (CAMEO 061)
                 for t in (T_ij, T_ji):
                     e(c, t, SCALE, s.trade, T_ij)
                     e(c, t, ADD, s.trade)  # US$ 0.1 m a step even from nothing
+                if s.trade_warmth:
+                    e(c, S_ij, ADD, 0.5 * s.step)
                 cond(c, X_ij, LT, 0.5)
                 c = add("restrict_exports", i, j)
                 e(c, X_ij, ADD, s.controls)
@@ -227,6 +234,7 @@ class Menu:
         self.neg_pair = (self.actor_arr[neg], self.target_arr[neg])
         # restrict_exports candidates, for partners joining a coalition measure
         self.restrict = np.flatnonzero(self.kind_arr == KIND_NAMES.index("restrict_exports"))
+        self.expand = np.flatnonzero(self.kind_arr == KIND_NAMES.index("expand_trade"))
         # replies[i, c]: candidate c is a reply some other actor may make to mover i
         # (a diplomatic signal toward i, or holding), when available
         movers = np.arange(n)[:, None]
@@ -259,6 +267,7 @@ class Menu:
             (self.c_cand, self.c_idx, self.c_lt, self.c_lo, self.c_hi),
             self.size,
             self.width,
+            self.sizes.unilateral,
         )
         if coalition is not None and coalition.any():
             avail[self.restrict] |= self.joinable(x0, coalition)
@@ -284,6 +293,17 @@ class Menu:
         )
         return leads.any(axis=0) & (X[i, t] < 1.0 - 1e-12)
 
+    def forbidden(self, rules: list[tuple[int, str, int | None]]) -> np.ndarray:
+        """Mask (candidates,) of the moves a counterfactual takes away: each rule is
+        (actor index, move name, target index or None for every target)."""
+        out = np.zeros(self.size, dtype=bool)
+        for i, move, j in rules:
+            hit = (self.actor_arr == i) & (self.kind_arr == KIND_NAMES.index(move))
+            if j is not None:
+                hit &= self.target_arr == j
+            out |= hit
+        return out
+
     def dense(self, values: np.ndarray, rows: np.ndarray, size: int) -> np.ndarray:
         """Dense deltas (len(rows), size) of the given candidates (for inspection and tests)."""
         out = np.zeros((len(rows), size))
@@ -308,7 +328,7 @@ def _menu(layout: Layout, rival: tuple[int, ...], sizes: Step) -> Menu:
 
 
 @njit(cache=True)
-def entry_deltas(x0, entries, stakes, conds, size, width):
+def entry_deltas(x0, entries, stakes, conds, size, width, unilateral):
     """:meth:`Menu.deltas` compiled: each entry's delta by its mode's formula, and which
     candidates have all their conditions met (NumPy's arithmetic and tie rules).
     ``stakes[k]``: the stakes in dispute between the pair of entry k, which blunt it when
@@ -327,7 +347,9 @@ def entry_deltas(x0, entries, stakes, conds, size, width):
         elif mode == SCALE:
             v = coef * ref
         elif mode == DEESC:
-            factor = 1.0 if e_unscaled[k] else 0.5 * (1.0 + ref) * (1.0 - stakes[k] * (1.0 - ref))
+            factor = (
+                1.0 if e_unscaled[k] else ref + (1.0 - ref) * unilateral * 0.5 * (1.0 - stakes[k])
+            )
             v = coef * maximum(-cur, 0.0) * factor
         else:
             raise ValueError("unknown entry mode")

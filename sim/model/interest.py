@@ -45,6 +45,7 @@ class Context:
     commitment0: np.ndarray  # (n, n) commitments at the opening (pledges one can renege on)
     recognition0: np.ndarray  # (n, n) recognition levels at the opening
     coalition: np.ndarray  # (n, n) 1 where i's export controls on j are a coalition measure
+    positional: np.ndarray  # (n, n) positional rivalry between major powers near parity, [0, 1]
     collusion: float
     channel_weight: float
     indirect_value: float
@@ -55,6 +56,7 @@ class Context:
     retaliation: float
     reneging: float
     solidarity: float
+    support_gain: float
 
     def arrays(self) -> tuple:
         """The array constants in the compiled kernel's order."""
@@ -68,6 +70,7 @@ class Context:
             self.commitment0,
             self.recognition0,
             self.coalition,
+            self.positional,
         )
 
 
@@ -90,6 +93,7 @@ def scalars(
             ctx.retaliation,
             ctx.reneging,
             ctx.solidarity,
+            ctx.support_gain,
         ]
     )
 

@@ -35,7 +35,26 @@ def channel(x, nn, n, k, l):
 
 @njit(cache=True)
 def interests_one(
-    x, o, n, cap, tref, rival, aff, riv, coll, chw, indv, rwc, expo, stakes, sol, coal, W, out
+    x,
+    o,
+    n,
+    cap,
+    tref,
+    rival,
+    aff,
+    riv,
+    coll,
+    chw,
+    indv,
+    rwc,
+    expo,
+    stakes,
+    sol,
+    coal,
+    pos,
+    kap,
+    W,
+    out,
 ):
     """Write the five interest values of observer ``o`` in state ``x`` into ``out``.
 
@@ -55,8 +74,10 @@ def interests_one(
         if j == o:
             continue
         t = W[j, o]
+        rho = pos[o, j]  # a positional rival is a threat whatever its stance
         h = max(-t, 0.0)
-        f = max(t, 0.0)
+        h = h + rho * (1.0 - h)
+        f = max(t, 0.0) * (1.0 - rho)  # and its warmth buys no security
         threat += cap[j] * h
         pledge = x[COMMIT * nn + j * n + o]
         if sol > 0.0 and pledge > 0.0:  # an ally's pledge is worth less to a free rider
@@ -65,7 +86,7 @@ def interests_one(
                 if t != o and t != j and coal[j, t] > 0.0:
                     gap = max(gap, x[CONTROLS * nn + j * n + t] - x[CONTROLS * nn + o * n + t])
             pledge *= max(1.0 - sol * gap, 0.0)
-        support += cap[j] * 0.5 * (pledge + f)
+        support += cap[j] * 0.5 * (pledge * (1.0 - rho) + f)
         norm += cap[j]
     exposed = 0.0
     for j in range(n):
@@ -77,16 +98,22 @@ def interests_one(
         if j == o:
             continue
         hj = max(-W[j, o], 0.0)
+        hj = hj + pos[o, j] * (1.0 - hj)
         if hj == 0.0:
             continue
         for k in range(n):
             if k == o or k == j:
                 continue
             hk = max(-W[k, o], 0.0)
+            hk = hk + pos[o, k] * (1.0 - hk)
             a = 0.5 * (W[j, k] + W[k, j])
             if a > 0.0:
                 collude += 0.25 * (cap[j] + cap[k]) * hj * hk * a
-    out[0] = (support - threat - coll * collude - expo * exposed) / max(norm, 1e-9)
+    norm = max(norm, 1e-9)
+    if kap > 0.0:  # balance of threat: support is worth what it covers of the threat
+        out[0] = -(threat + coll * collude) / (norm + kap * support) - expo * exposed / norm
+    else:
+        out[0] = (support - threat - coll * collude - expo * exposed) / norm
     # economy
     total = 0.0
     for j in range(n):
@@ -259,9 +286,28 @@ def utility_of(x, o, n, f, ctx, W, u5):
     reneging, solidarity); ``ctx`` = (capability, trade_ref, rival, affinity, rivalry, weights,
     opening commitments, opening recognition, coalition measures).
     """
-    cap, tref, rival, aff, riv, weights, commit0, recog0, coal = ctx
+    cap, tref, rival, aff, riv, weights, commit0, recog0, coal, pos = ctx
     interests_one(
-        x, o, n, cap, tref, rival, aff, riv, f[0], f[1], f[2], f[3], f[8], f[9], f[12], coal, W, u5
+        x,
+        o,
+        n,
+        cap,
+        tref,
+        rival,
+        aff,
+        riv,
+        f[0],
+        f[1],
+        f[2],
+        f[3],
+        f[8],
+        f[9],
+        f[12],
+        coal,
+        pos,
+        f[13],
+        W,
+        u5,
     )
     s = 0.0
     for k in range(5):
@@ -538,6 +584,8 @@ def interests_rows(X, observers, n, f, ctx):
             f[9],
             f[12],
             ctx[8],
+            ctx[9],
+            f[13],
             W,
             u5,
         )

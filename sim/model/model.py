@@ -61,6 +61,19 @@ def capability_shares(sources: tuple[tuple[float | None, int | None], ...], year
     return caps / caps.sum()
 
 
+@functools.lru_cache(maxsize=4096)
+def positional_matrix(ccodes: tuple, year: float, floor: float) -> np.ndarray:
+    n = len(ccodes)
+    out = np.zeros((n, n))
+    for i in range(n):
+        for j in range(n):
+            a, b = ccodes[i], ccodes[j]
+            if i != j and a and b:
+                p = datasets.parity(a, b, year)
+                out[i, j] = min(max((p - floor) / max(0.8 - floor, 1e-9), 0.0), 1.0)
+    return out
+
+
 class CardModel(mesa.Model):
     """The card game among the scenario's actors."""
 
@@ -94,6 +107,7 @@ class CardModel(mesa.Model):
             ]
         )
         self.factions = [Factions(cfg.actors[a]) for a in self.ids]
+        self._ccodes = tuple(cfg.actors[a].ccode for a in self.ids)
         self._capability_sources = tuple(
             (cfg.actors[a].capability, cfg.actors[a].ccode) for a in self.ids
         )
@@ -105,12 +119,17 @@ class CardModel(mesa.Model):
         self.growth = self._pair_matrix("trade_growth")
         self.leakage = self._pair_matrix("leakage")
         self.rivalry = self._pair_matrix("rivalry")
+        for i, r in enumerate(self.rival):  # rival claimants contest the whole territory
+            if r >= 0:
+                v = max(self.rivalry[i, r], mech.claim_stakes)
+                self.rivalry[i, r] = self.rivalry[r, i] = v
         self.rivalry0 = self.rivalry.copy()
         self.anchor = self.stance0  # where stances revert to (:meth:`restake`)
         self.coalition = np.zeros((n, n))  # 1: i's controls on j are a coalition measure
         self.commitment0 = lay.view(self.x, "commitment").copy()  # pledges one can renege on
         self.recognition0 = lay.view(self.x, "recognition").copy()
         self.trade_shock = np.ones((n, n))
+        self.accord = np.zeros((n, n))  # trade agreements: persistent rise of the potential
         self.trade_ref = self.potential0.sum(1)
         self.casualties = np.zeros(n)
         self._observers = np.arange(n)
@@ -126,7 +145,16 @@ class CardModel(mesa.Model):
                 mech.controls_step,
                 mech.commitment_step,
                 mech.alignment,
+                mech.unilateral,
+                mech.accord_cap > 0,
             ),
+        )
+        self.forbidden = self.menu.forbidden(
+            [
+                (self.index[a], item.split("@")[0], self.index.get(item.partition("@")[2]))
+                for a in self.ids
+                for item in cfg.actors[a].forbid
+            ]
         )
         self.events = [Event(eid, ev) for eid, ev in cfg.events.items()]
         self.event_specs = dict(cfg.events)  # grows with control-cell injects
@@ -194,6 +222,15 @@ class CardModel(mesa.Model):
         year = self.start_year + self.t * self.cfg.window.step_months / 12.0
         return capability_shares(self._capability_sources, year).copy()
 
+    def positional(self) -> np.ndarray:
+        """Positional rivalry (n, n) at the current step: major powers near economic parity
+        (power transition, Organski & Kugler 1980): 0 below ``parity_floor``, rising to 1 at
+        the 80% parity threshold, times the ``positional`` weight."""
+        year = self.start_year + self.t * self.cfg.window.step_months / 12.0
+        return positional_matrix(self._ccodes, round(year, 4), self.mech.parity_floor) * (
+            self.mech.positional
+        )
+
     def _context(self) -> Context:
         m = self.mech
         return Context(
@@ -217,6 +254,8 @@ class CardModel(mesa.Model):
             reneging=m.reneging,
             solidarity=m.solidarity,
             coalition=self.coalition,
+            positional=self.positional(),
+            support_gain=m.support_gain,
         )
 
     def refresh_context(self) -> None:
@@ -237,6 +276,12 @@ class CardModel(mesa.Model):
 
     def anticipation(self) -> Anticipation:
         vals, avail = self.menu.deltas(self.x, self.rivalry, self.coalition)
+        avail &= ~self.forbidden
+        if self.mech.accord_cap > 0:  # an agreement can be deepened up to its cap
+            e = self.menu.expand
+            avail[e] &= self.accord[self.menu.actor_arr[e], self.menu.target_arr[e]] < (
+                self.mech.accord_cap - 1e-12
+            )
         m = self.mech
         return Anticipation(
             ctx=self.ctx,
@@ -295,7 +340,19 @@ class CardModel(mesa.Model):
         choices = choices or {}
         x_before = self._x_turn
         ant = self.anticipation()
-        probs = choice_probabilities(ant, self.x, self.mech.depth)
+        policy = self.mech.policy
+        if policy == "model":
+            probs = choice_probabilities(ant, self.x, self.mech.depth)
+        else:
+            probs = []
+            for i in range(self.n):
+                rows = self.menu.by_actor[i][ant.avail[self.menu.by_actor[i]]]
+                p = np.zeros(len(rows))
+                if policy == "hold":
+                    p[0] = 1.0
+                else:
+                    p[:] = 1.0 / len(rows)
+                probs.append((rows, p, p))
         self.last_choice = []
         for power in self.powers:
             rows, vals, p = probs[power.idx]
@@ -316,8 +373,15 @@ class CardModel(mesa.Model):
         stepops.carry_stances(
             x, self.x, self.x_prev, self.anchor, self.n, m.momentum, m.reversion, self.lo, self.hi
         )
+        if m.accord_cap > 0:
+            for i, (c, _) in enumerate(self.last_choice):
+                if self.menu.kind[c] == 8:  # expand_trade: the agreement persists
+                    j = self.menu.target[c]
+                    v = min(m.accord_cap, self.accord[i, j] + m.trade_step)
+                    self.accord[i, j] = self.accord[j, i] = v
         years = self.t * self.cfg.window.step_months / 12.0
         base = self.potential0 * (1.0 + self.growth) ** years * self.trade_shock
+        base = base * (1.0 + self.accord)
         rel = public_relation(x, self.layout, m.channel_weight)
         potential = trade_potential(base, rel, self.relation0, m.trade_elasticity)
         relax_trade(x, self.layout, potential, self.leakage, m.trade_adjustment)
@@ -361,6 +425,21 @@ class CardModel(mesa.Model):
         """Set one faction's influence (the others keep their proportions)."""
         self.factions[self.index[actor]].set_influence(faction, influence)
         self.ctx = self._context()
+
+    def forbid(self, actor: str, move: str, target: str | None = None) -> None:
+        """Take a move away from an actor from now on (optionally toward one target): the
+        counterfactual lever of ``actors.<id>.forbid``, for the control cell."""
+        from sim.scenario.errors import ConfigError
+        from sim.scenario.schema import MOVES
+
+        if actor not in self.index:
+            raise ConfigError("actor", actor, "valid: " + ", ".join(self.ids))
+        if move not in MOVES[1:]:
+            raise ConfigError("move", move, "valid: " + ", ".join(MOVES[1:]))
+        if target is not None and target not in self.index:
+            raise ConfigError("target", target, "valid: " + ", ".join(self.ids))
+        rule = (self.index[actor], move, None if target is None else self.index[target])
+        self.forbidden = self.forbidden | self.menu.forbidden([rule])
 
     def set_temperature(self, temperature: float) -> None:
         """Change the decision noise mid-run."""

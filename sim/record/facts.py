@@ -84,6 +84,9 @@ def statistic(res: Results, s: Series) -> float:
         return float(w.mean())
     if s.stat == "change":
         return float(w[-1] - w[0])
+    if s.stat == "crossing":  # first step above the level; the window's end + 1 if never
+        above = np.flatnonzero(w > s.level)
+        return float(a + above[0]) if above.size else float(len(y))
     k = int(np.argmin(w) if s.stat == "argmin" else np.argmax(w))
     return float(a + k)  # a step index, compared with dates as step indices
 

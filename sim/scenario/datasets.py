@@ -35,6 +35,7 @@ __all__ = [
     "cameo_description",
     "cinc",
     "cinc_last_year",
+    "diplomatic_exchange",
     "diplomatic_representation",
     "goldstein",
     "mid_dispute",
@@ -54,6 +55,7 @@ DATA_FILES: dict[str, str] = {
     "goldstein": "cameo_goldsteinscale.txt",
     "mid5": "mid5_dyads_4states_opposing.csv",
     "icb": "icb1v14_crises_with_4state_actor_1946on.csv",
+    "cow_majors": "cow_majors2024.csv",
 }
 
 #: Dataset key -> full citation text (as the data providers ask; see CITATION.md).
@@ -105,6 +107,10 @@ DATASETS: dict[str, str] = {
         "David Quinn. 2021. International Crisis Behavior Data Codebook, Version 14; "
         "Brecher, Michael and Jonathan Wilkenfeld. 2000. A Study of Crisis. Ann Arbor: "
         "University of Michigan Press."
+    ),
+    "cow_majors": (
+        "Correlates of War Project. 2024. State System Membership List, v2024 "
+        "(major powers). Online: http://correlatesofwar.org"
     ),
 }
 
@@ -339,6 +345,64 @@ def national_trade(ccode: int, year: int) -> tuple[float | None, float | None]:
         ) from None
 
 
+#: The rule :func:`economic_size` applies to the annual COW national trade values.
+ECONOMIC_SIZE_RULE: str = (
+    "Economic size is COW Trade v4.0 national turnover (imports plus exports, current "
+    "US$ m), a stand-in for economic weight that counts no population or steel (unlike "
+    "CINC); a blank imports cell counts the exports twice; fractional years are linearly "
+    "interpolated; after the last data year (2014) the last value is held."
+)
+
+
+def economic_size(ccode: int, year: float) -> float:
+    """Economic size of ``ccode`` at (fractional) ``year`` (:data:`ECONOMIC_SIZE_RULE`).
+
+    Citation: ``DATASETS["cow_trade"]`` (COW Trade v4.0, national)."""
+    _check_ccode(ccode)
+    rows = _trade_table()[ccode]
+
+    def turnover(y: int) -> float:
+        imp, exp = rows[y]
+        exp = exp or 0.0
+        return (imp if imp is not None else exp) + exp
+
+    first, last = min(rows), max(rows)
+    if not math.isfinite(year):
+        raise ValueError(f"year must be finite, got {year!r}")
+    y0 = int(math.floor(min(max(year, first), last)))
+    if y0 >= last:
+        return turnover(last)
+    w = min(max(year, first), last) - y0
+    return (1 - w) * turnover(y0) + w * turnover(y0 + 1)
+
+
+@functools.cache
+def _majors() -> dict[int, list[tuple[int, int]]]:
+    out: dict[int, list[tuple[int, int]]] = {}
+    for row in _csv_rows("cow_majors"):
+        out.setdefault(int(row["ccode"]), []).append((int(row["styear"]), int(row["endyear"])))
+    return out
+
+
+def major_power(ccode: int, year: float) -> bool:
+    """Whether COW lists ``ccode`` as a major power in ``year`` (held after 2024).
+
+    Citation: ``DATASETS["cow_majors"]``."""
+    y = min(int(year), 2024)
+    return any(a <= y <= b for a, b in _majors().get(ccode, []))
+
+
+def parity(ccode1: int, ccode2: int, year: float) -> float:
+    """Economic parity of two major powers at ``year``: the smaller economic size over
+    the larger (0 .. 1); 0 unless both are COW major powers.
+
+    Citation: ``DATASETS["cow_trade"]``, ``DATASETS["cow_majors"]``."""
+    if not (major_power(ccode1, year) and major_power(ccode2, year)):
+        return 0.0
+    a, b = economic_size(ccode1, year), economic_size(ccode2, year)
+    return min(a, b) / max(a, b) if max(a, b) > 0 else 0.0
+
+
 # --------------------------------------------------------------------------- diplomacy
 
 
@@ -378,6 +442,34 @@ def diplomatic_representation(ccode1: int, ccode2: int, year: int) -> int:
             f"{year}; first is {years[0]}"
         )
     return levels[i - 1]
+
+
+@functools.cache
+def _exchange_table() -> dict[tuple[int, int], tuple[list[int], list[int]]]:
+    series: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for row in _csv_rows("cow_dipex"):
+        key = (int(row["ccode1"]), int(row["ccode2"]))
+        series.setdefault(key, []).append((int(row["year"]), int(row["DE"])))
+    return {k: ([y for y, _ in sorted(v)], [d for _, d in sorted(v)]) for k, v in series.items()}
+
+
+def diplomatic_exchange(ccode1: int, ccode2: int, year: int) -> bool:
+    """Whether the two states exchange diplomats at any level (COW's ``DE`` flag) at
+    the latest observation at or before ``year``; a vacancy at one post does not clear
+    it (e.g. the US embassy in Taipei in 1965). Errors as in
+    :func:`diplomatic_representation`.
+
+    Citation: ``DATASETS["cow_dipex"]`` (COW Diplomatic Exchange v2006.1).
+    """
+    _check_dyad(ccode1, ccode2)
+    years, flags = _exchange_table()[(ccode1, ccode2)]
+    i = bisect.bisect_right(years, year)
+    if i == 0:
+        raise ValueError(
+            f"no diplomatic-exchange observation for ({ccode1}, {ccode2}) at or before "
+            f"{year}; first is {years[0]}"
+        )
+    return bool(flags[i - 1])
 
 
 # --------------------------------------------------------------------------- CAMEO

@@ -18,6 +18,25 @@ from sim.scenario.calendar import parse_month
 from sim.scenario.errors import ConfigError
 
 INTERESTS = ("security", "economy", "sovereignty", "ideology", "leverage")
+MOVES = (
+    "hold",
+    "warm",
+    "cool",
+    "escalate",
+    "negotiate",
+    "open_channel",
+    "close_channel",
+    "leak_channel",
+    "expand_trade",
+    "restrict_exports",
+    "ease_controls",
+    "reaffirm_one_china",
+    "upgrade_unofficial",
+    "recognise",
+    "derecognise",
+    "raise_commitment",
+    "cut_commitment",
+)
 SIGNALS = ("casualties", "threat", "detente", "talks", "sanctions")
 RECOGNITION = ("none", "unofficial", "formal")
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -95,6 +114,16 @@ class Actor(Strict):
     standing_source: str = ""
     names: dict[str, str] = {}
     factions: dict[str, Faction] = {}
+    forbid: list[str] = []  # counterfactual lever: "move" or "move@target" this actor may not make
+
+    @field_validator("forbid")
+    @classmethod
+    def _moves(cls, items: list[str]) -> list[str]:
+        for item in items:
+            move = item.split("@", 1)[0]
+            if move not in MOVES or move == "hold":
+                raise ValueError(f"unknown move {move!r}; valid: " + ", ".join(MOVES[1:]))
+        return items
 
 
 class Pair(Strict):
@@ -250,8 +279,19 @@ class Series(Strict):
     triad: list[str] | None = None
     value: str | None = None
     stat: Literal[
-        "first", "last", "min", "max", "mean", "at", "argmin", "argmax", "share", "change"
+        "first",
+        "last",
+        "min",
+        "max",
+        "mean",
+        "at",
+        "argmin",
+        "argmax",
+        "share",
+        "change",
+        "crossing",
     ] = "mean"
+    level: float = 0.0  # for ``crossing``: the first step (a date) the series is above it
     start: str | None = Field(None, alias="from")
     end: str | None = Field(None, alias="to")
     date: str | None = None
@@ -281,6 +321,9 @@ class Fact(Strict):
     description: str
     citation: str = Field(min_length=3)
     check: Check
+    # evidence: a fact the theory claims to explain (it must beat the null worlds);
+    # consistency: a check that events or dynamics alone are expected to pass
+    kind: Literal["evidence", "consistency"] = "evidence"
 
 
 # --- mechanics ------------------------------------------------------------------
@@ -290,6 +333,7 @@ class Mechanics(Strict):
     """Decision constants: one set for every scenario (free parameters, see docs/model.md)."""
 
     depth: int = Field(1, ge=0, le=3)
+    policy: Literal["model", "hold", "random"] = "model"
     temperature: float = Field(0.00373, gt=0.0, le=10.0)
     momentum: Unit = 0.247
     reciprocity: Unit = 0.321
@@ -317,6 +361,12 @@ class Mechanics(Strict):
     exposure: float = Field(0.873, ge=0.0, le=10.0)
     stakes: float = Field(0.288, ge=0.0, le=10.0)
     alignment: Signed = 0.3
+    support_gain: float = Field(0.0, ge=0.0, le=100.0)
+    positional: Unit = 0.0
+    parity_floor: Unit = 0.5
+    unilateral: Unit = 1.0
+    accord_cap: Unit = 0.0
+    claim_stakes: Unit = 0.0
 
 
 class Output(Strict):
@@ -486,6 +536,9 @@ def _cross_check(cfg: RunConfig) -> None:
         )
 
     for aid, a in cfg.actors.items():
+        for k, item in enumerate(a.forbid):
+            if "@" in item:
+                actor(f"actors.{aid}.forbid.{k}", item.split("@", 1)[1])
         if sum(a.weights.model_dump().values()) <= 0:
             raise ConfigError(
                 f"actors.{aid}.weights", a.weights.model_dump(), "at least one weight > 0"
