@@ -5,6 +5,8 @@ collected from the source articles (the project's history digest), each with
 its citation. ``actors`` names the scenario actor ids an entry concerns, so a
 debrief can read the run's relations at that date; an entry whose actors are
 not in a run is still listed, without the comparison.
+
+``sources`` holds the references, ``record`` the dated entries, ``claims`` the claims.
 """
 
 from __future__ import annotations
