@@ -80,8 +80,8 @@ CONFIGURATION_PLAIN: dict[str, str] = {
 #: What each role means, in a few words.
 ROLE_GLOSS: dict[str, str] = {
     "pivot": "friendly with two rivals",
-    "wing": "courts the pivot, at odds with the other wing",
-    "partner": "friendly with one, both against the third",
+    "wing": "courts the pivot",
+    "partner": "sides with one against the third",
     "outcast": "facing two partners",
     "friend": "all three on good terms",
     "foe": "all three hostile",

@@ -95,14 +95,8 @@ def departure_figure(
     pairs = list(dict.fromkeys(zip(data["a"], data["b"], strict=True)))
     ids = list(ids) if ids else list(dict.fromkeys(x for p in pairs for x in p))
     styles = pair_styles(scenario_pairs(ids))
-    nrows, ncols = draw.grid_shape(len(pairs))
-    fig = draw.Figure(figsize=(5.0 * ncols, 2.9 * nrows + 1.6), layout="constrained")
-    axes = list(fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False).ravel())
-    for i, ax in enumerate(axes):
-        if i >= len(pairs):
-            ax.set_visible(False)
-            continue
-        a, b = pairs[i]
+    fig, panels, ncols, _own = draw.small_multiples(len(pairs), extra=1.6)
+    for i, (ax, (a, b)) in enumerate(zip(panels, pairs, strict=True)):
         sub = data[(data["a"] == a) & (data["b"] == b)]
         x = to_datetime(sub["date"])
         draw.zero_line(ax)

@@ -80,24 +80,9 @@ def channels_figure(
     data = channels_dataset(pairs, names, pairs_to_show)
     styles = table_actor_styles(pairs, names)
     shown = list(dict.fromkeys(zip(data["a"], data["b"], strict=True)))
-    if axes is None:
-        nrows, ncols = draw.grid_shape(len(shown))
-        fig = draw.Figure(figsize=(5.0 * ncols, 2.6 * nrows + 1.4), layout="constrained")
-        axes_list = list(
-            fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False).ravel()
-        )
-        own = True
-    else:
-        axes_list = list(np.ravel(np.asarray(axes, dtype=object)))
-        if len(axes_list) < len(shown):
-            raise ValueError(f"need {len(shown)} axes, got {len(axes_list)}")
-        fig, own, ncols = draw.root_figure(axes_list[0]), False, 1
+    fig, panels, ncols, own = draw.small_multiples(len(shown), axes, panel=(5.0, 2.6))
     actors_drawn: dict[str, Line2D] = {}
-    for i, ax in enumerate(axes_list):
-        if i >= len(shown):
-            ax.set_visible(False)
-            continue
-        a, b = shown[i]
+    for i, (ax, (a, b)) in enumerate(zip(panels, shown, strict=True)):
         sub = data[(data["a"] == a) & (data["b"] == b)]
         x = to_datetime(sub["date"])
         every = max(1, len(sub) // 10)
@@ -130,5 +115,5 @@ def channels_figure(
         span = date_span(data["date"])
         fig.suptitle("Secret channels, each side's engagement" + (f", {span}" if span else ""))
     elif shown:
-        draw.legend_outside(axes_list[0], handles=handles)
+        draw.legend_outside(panels[0], handles=handles)
     return fig

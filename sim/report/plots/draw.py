@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 from matplotlib import dates as mdates
 from matplotlib.colors import to_hex
@@ -46,6 +47,25 @@ def grid_shape(n: int) -> tuple[int, int]:
     """Rows and columns of small multiples for ``n`` panels."""
     ncols = 1 if n <= 1 else 2 if n in (2, 4) else 3
     return math.ceil(max(n, 1) / ncols), ncols
+
+
+def small_multiples(n: int, axes=None, *, panel=(5.0, 2.9), extra: float = 1.4):
+    """(figure, the ``n`` axes to draw on, columns, own) for one panel per item: a new
+    constrained figure of shared axes (``panel`` inches each, ``extra`` for titles and
+    keys), or the given ``axes`` (at least ``n``). Axes beyond ``n`` are hidden."""
+    if axes is None:
+        nrows, ncols = grid_shape(n)
+        fig = Figure(figsize=(panel[0] * ncols, panel[1] * nrows + extra), layout="constrained")
+        grid = list(fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False).ravel())
+        own = True
+    else:
+        grid = list(np.ravel(np.asarray(axes, dtype=object)))
+        if len(grid) < n:
+            raise ValueError(f"need {n} axes, got {len(grid)}")
+        fig, ncols, own = root_figure(grid[0]), 1, False
+    for ax in grid[n:]:
+        ax.set_visible(False)
+    return fig, grid[:n], ncols, own
 
 
 def date_axis(ax) -> None:

@@ -7,16 +7,14 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from sim.report.plots.relations import GOLDSTEIN_LABEL
+from sim.report.plots.relations import goldstein_axes
 from sim.report.plots.tables import (
     empty_frame,
     pair_gid,
     pair_goldstein,
     pair_label,
     pair_rows,
-    scenario_ids,
     select_pairs,
-    table_pair_styles,
     unordered_pairs,
 )
 
@@ -72,10 +70,7 @@ def fan_chart(
 
     fig, ax, _own = draw.new_axes(ax, (10, 5))
     data = fan_chart_dataset(ensemble_pairs, pairs_to_show, names)
-    has = len(ensemble_pairs) > 0
-    styles = table_pair_styles(ensemble_pairs, names) if has else {}
-    ids = scenario_ids(ensemble_pairs, names) if has else []
-    draw.zero_line(ax)
+    styles, ids = goldstein_axes(ax, ensemble_pairs, names, events, event_labels)
     for (a, b), sub in data.groupby(["a", "b"], sort=False):
         st = styles[frozenset((a, b))]
         x = to_datetime(sub["date"])
@@ -84,19 +79,13 @@ def fan_chart(
                             gid=pair_gid(what, a, b, ids))  # fmt: skip
         ax.plot(x, sub["q50"].to_numpy(), label=pair_label(names, a, b), linewidth=1.8,
                 gid=pair_gid("median", a, b, ids), **st)  # fmt: skip
-    draw.draw_events(ax, events, labels=event_labels)
-    ax.set_ylim(-10.5, 10.5)
-    ax.set_ylabel(GOLDSTEIN_LABEL)
-    ax.set_xlabel("date (month)")
-    n_runs = ensemble_pairs["run"].nunique() if has else 0
+    n_runs = ensemble_pairs["run"].nunique() if len(ensemble_pairs) else 0
     shown = list(dict.fromkeys(zip(data["a"], data["b"], strict=True)))
     if len(shown) == 1:
         title = f"{pair_label(names, *shown[0])}: median, 50% and 90% bands ({n_runs} runs)"
     else:
         title = f"Pairwise relations across {n_runs} runs: median, 50% and 90% bands"
     ax.set_title(title)
-    draw.date_axis(ax)
-    ax.grid(axis="y", **draw.GRID)
     if len(data):
         handles, _labels = ax.get_legend_handles_labels()
         draw.legend_outside(ax, handles=handles + _band_handles(), title="pair (median)")
@@ -117,17 +106,15 @@ def fan_chart_panels(
     from sim.report.plots import draw
 
     chosen = select_pairs(unordered_pairs(ensemble_pairs, names), pairs_to_show)
-    nrows, ncols = draw.grid_shape(len(chosen))
-    fig = draw.Figure(figsize=(5.2 * ncols, 3.3 * nrows + 1.0), layout="constrained")
-    axes = list(fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False).ravel())
-    for i, ax in enumerate(axes):
-        if i >= len(chosen):
-            ax.set_visible(False)
-            continue
-        fan_chart(ensemble_pairs, events, names, [chosen[i]], ax=ax, event_labels="number")
+    fig, panels, ncols, _own = draw.small_multiples(len(chosen), panel=(5.2, 3.3), extra=1.0)
+    for i, (ax, pair) in enumerate(zip(panels, chosen, strict=True)):
+        fan_chart(ensemble_pairs, events, names, [pair], ax=ax, event_labels="number")
         if ax.get_legend() is not None:
             ax.get_legend().remove()
-        draw.panel_title(ax, pair_label(names, *chosen[i]))
+        ax.set_title("")  # the panel's title, on the left, names the pair
+        draw.panel_title(ax, pair_label(names, *pair))
+        if i + ncols < len(chosen):
+            ax.set_xlabel("")
         ax.xaxis.set_tick_params(labelbottom=True)
         if i % ncols:
             ax.set_ylabel("")

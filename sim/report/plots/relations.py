@@ -47,6 +47,24 @@ def relations_dataset(
     return out
 
 
+def goldstein_axes(ax, table: pd.DataFrame, names, events, event_labels: str = "inside"):
+    """Set up ``ax`` for relations over time and return (pair styles, scenario ids): the
+    zero line and, on top, the dated events; the -10..+10 axis, its labels, date ticks
+    and grid."""
+    from sim.report.plots import draw
+
+    draw.zero_line(ax)
+    draw.draw_events(ax, events, labels=event_labels)
+    ax.set_ylim(-10.5, 10.5)
+    ax.set_ylabel(GOLDSTEIN_LABEL)
+    ax.set_xlabel("date (month)")
+    draw.date_axis(ax)
+    ax.grid(axis="y", **draw.GRID)
+    if table is None or len(table) == 0:
+        return {}, []
+    return table_pair_styles(table, names), scenario_ids(table, names)
+
+
 def relations_figure(
     pairs: pd.DataFrame,
     events: pd.DataFrame | None,
@@ -60,9 +78,7 @@ def relations_figure(
 
     fig, ax, _own = draw.new_axes(ax, (10, 5))
     data = relations_dataset(pairs, names, pairs_to_show)
-    styles = table_pair_styles(pairs, names) if len(pairs) else {}
-    ids = scenario_ids(pairs, names) if len(pairs) else []
-    draw.zero_line(ax)
+    styles, ids = goldstein_axes(ax, pairs, names, events)
     for (a, b), sub in data.groupby(["a", "b"], sort=False):
         ax.plot(
             to_datetime(sub["date"]),
@@ -72,14 +88,8 @@ def relations_figure(
             gid=pair_gid("relation", a, b, ids),
             **styles[frozenset((a, b))],
         )
-    draw.draw_events(ax, events)
-    ax.set_ylim(-10.5, 10.5)
-    ax.set_ylabel(GOLDSTEIN_LABEL)
-    ax.set_xlabel("date (month)")
     span = date_span(data["date"]) if len(data) else ""
     ax.set_title(f"Pairwise relations{', ' + span if span else ''}")
-    draw.date_axis(ax)
-    ax.grid(axis="y", **draw.GRID)
     if len(data):
         draw.legend_outside(ax, title="pair")
     return fig

@@ -98,7 +98,7 @@ def roles_figure(
     n_events = len(events_dataset(events))
     # room for the rows, title, date axis and (above the axes) the event labels
     height = 1.5 + 0.32 * max(len(ticks), 3) + (1.9 if n_events else 0.0)
-    fig, ax, own = draw.new_axes(ax, (10, height))
+    fig, ax, own = draw.new_axes(ax, (11, height))
     roles_present = list(dict.fromkeys(data["role"]))
     legend_roles = [r for r in ROLE_ORDER if r in roles_present] + sorted(
         r for r in roles_present if r not in ROLE_COLOURS

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import numpy as np
 import pandas as pd
 
 from sim.model.interest import INTEREST_NAMES
@@ -61,24 +60,9 @@ def utilities_figure(
     data = utilities_dataset(actors, names)
     order = list(dict.fromkeys(data["actor"]))
     n = len(order)
-    if axes is None:
-        nrows, ncols = draw.grid_shape(n)
-        fig = draw.Figure(figsize=(4.4 * ncols, 2.9 * nrows + 1.6), layout="constrained")
-        grid = fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False)
-        axes_list = list(grid.ravel())
-        own = True
-    else:
-        axes_list = list(np.ravel(np.asarray(axes, dtype=object)))
-        if len(axes_list) < n:
-            raise ValueError(f"need {n} axes, got {len(axes_list)}")
-        fig = draw.root_figure(axes_list[0])
-        own, ncols = False, 1
+    fig, panels, ncols, own = draw.small_multiples(n, axes, panel=(4.4, 2.9), extra=1.6)
     handles: dict[str, Line2D] = {}
-    for i, ax in enumerate(axes_list):
-        if i >= n:
-            ax.set_visible(False)
-            continue
-        actor = order[i]
+    for i, (ax, actor) in enumerate(zip(panels, order, strict=True)):
         sub = data[data["actor"] == actor]
         draw.zero_line(ax)
         for v, vs in sub.groupby("variable", sort=False):
@@ -109,5 +93,5 @@ def utilities_figure(
                    frameon=False, fontsize="small")  # fmt: skip
         draw.event_key(fig, events)
     elif handles:
-        draw.legend_outside(axes_list[0], handles=list(handles.values()))
+        draw.legend_outside(panels[0], handles=list(handles.values()))
     return fig
