@@ -20,7 +20,7 @@ from matplotlib.colors import to_hex  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from sim.report import palette, plots  # noqa: E402
-from sim.report.plots.draw import drawn_styles  # noqa: E402
+from sim.report.plots.draw import drawn_styles, line_dash  # noqa: E402
 from tests import HANG_GUARD  # noqa: E402
 from tests.synthetic_tables import (  # noqa: E402
     FOUR,
@@ -177,17 +177,9 @@ def assert_one_style_per_key(records: list[dict], ids: list[str]) -> None:
             assert r["marker"] == want.get("marker", ""), r
 
 
-def plots_linestyle_of(line):
-    from sim.report.plots.draw import line_dash
-
-    return line_dash(line)
-
-
 def plots_linestyle(ls):
     """The line style as :func:`~sim.report.plots.draw.line_dash` reads it back."""
     from matplotlib.lines import Line2D
-
-    from sim.report.plots.draw import line_dash
 
     return line_dash(Line2D([], [], linestyle=ls))
 
@@ -322,7 +314,7 @@ def test_relations_figure_on_given_axes():
     (only,) = data_lines(ax2)
     same = full[only.get_label()]
     assert to_hex(only.get_color()) == to_hex(same.get_color())
-    assert plots_linestyle_of(only) == plots_linestyle_of(same)
+    assert line_dash(only) == line_dash(same)
 
 
 @pytest.mark.parametrize("actors", [("A", "B", "C"), ("A", "B", "C", "D", "E")])
