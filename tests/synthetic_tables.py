@@ -35,10 +35,15 @@ def make_pairs(
     channels: dict[tuple[str, str], list[float]] | None = None,
     seed: int = 0,
     skew: float = 0.05,
+    public: dict[tuple[str, str], list[bool]] | None = None,
 ) -> pd.DataFrame:
     """Pairs table.  ``relations[(a, b)]`` gives the relation per step (default random);
     stances are relation +/- ``skew`` (a->b gets +skew), so their mean is the relation.
-    ``channels[(a, b)]`` gives a->b channel levels (default 0)."""
+    ``channels[(a, b)]`` gives a's engagement toward b per step (default 0); ``channel``
+    is the working channel, the lesser of the two sides' engagement. ``public[(a, b)]``
+    marks the steps at which the pair's channel is public (both directions)."""
+    channels = channels or {}
+    public = public or {}
     dates = months(start, n_steps)
     rel = relation_paths(actors, n_steps, seed)
     if relations:
@@ -51,9 +56,9 @@ def make_pairs(
                     continue
                 key, sign = ((a, t), 1.0) if (a, t) in rel else ((t, a), -1.0)
                 r = float(rel[key][step])
-                ch = 0.0
-                if channels and (a, t) in channels:
-                    ch = float(channels[(a, t)][step])
+                mine = float(channels.get((a, t), [0.0] * n_steps)[step])
+                theirs = float(channels.get((t, a), [0.0] * n_steps)[step])
+                leaked = public.get((a, t)) or public.get((t, a)) or [False] * n_steps
                 rows.append(
                     {
                         "step": step,
@@ -63,8 +68,9 @@ def make_pairs(
                         "stance": r + sign * skew,
                         "relation": r,
                         "goldstein": r * 10,
-                        "channel": ch,
-                        "channel_public": False,
+                        "channel": min(mine, theirs),
+                        "engagement": mine,
+                        "channel_public": bool(leaked[step]),
                         "recognition": "formal",
                         "commitment": 0.0,
                         "trade": 100.0,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
+import sys
 
 import numpy as np
 import pytest
@@ -11,8 +12,11 @@ import pytest
 from sim.classroom.debrief import cmd_report
 from sim.classroom.session import Session
 from sim.record.run import simulate
+from sim.report import palette
 from sim.report.debrief import GAP, debrief_data, debrief_html, departure_dataset
 from sim.report.history import CLAIMS, SOURCES, TIMELINE, entries_near
+from sim.report.plots import run_figures
+from sim.report.plots.draw import drawn_styles
 from sim.scenario.config import compose
 from sim.scenario.schema import validate
 
@@ -135,7 +139,7 @@ def test_departure_data_is_what_the_figure_draws(class_run):
 def test_figures_are_embedded_pngs_with_their_data(class_run):
     s, _, d = class_run
     figs = d["figures"]
-    assert set(figs) == {"relations", "roles", "utilities", "departure"}
+    assert set(figs) == {"relations", "roles", "utilities", "departure", "channels"}
     for f in figs.values():
         png = base64.b64decode(f["png"])
         assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
@@ -145,6 +149,49 @@ def test_figures_are_embedded_pngs_with_their_data(class_run):
     assert {r["date"] for r in rel} == set(res.dates)
     roles = figs["roles"]["data"]
     assert {r["role"] for r in roles} <= {"pivot", "wing", "partner", "outcast", "friend", "foe"}
+
+
+def test_actors_and_pairs_keep_their_colours_in_the_debrief_and_the_run_files(class_run):
+    """The debrief's figures and a run folder's figure files give every actor and pair the
+    palette's colour (read back from what was drawn), the same in both."""
+    s, _, d = class_run
+    res = s.results()
+    tables = res.tables()
+    actors = palette.actor_styles(res.ids)
+    pairs = palette.pair_styles(palette.scenario_pairs(res.ids))
+
+    def colours(records):
+        out = {}
+        for r in records:
+            out.setdefault(r["key"], set()).add(r["color"])
+        return out
+
+    debrief = colours(r for f in d["figures"].values() for r in f["styles"])
+    files = colours(
+        r for _, fig in run_figures(tables, tables["events"], res.names) for r in drawn_styles(fig)
+    )
+    assert {f"actor:{a}" for a in res.ids} <= set(debrief) and set(debrief) <= set(files)
+    for key, seen in {**files, **debrief}.items():
+        kind, who = key.split(":")
+        want = actors[who] if kind == "actor" else pairs[frozenset(who.split("|"))]
+        assert seen == {want["color"].upper()}, key
+    assert all(len(v) == 1 for v in debrief.values())
+    for a, b in palette.scenario_pairs(res.ids):  # every pair drawn in its colour
+        assert f"pair:{a}|{b}" in debrief
+
+
+def test_a_run_without_figures_never_imports_matplotlib(raw, tmp_path, monkeypatch):
+    from sim.report.report import write_run
+
+    res = simulate(validate(raw))
+    for mod in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
+        monkeypatch.setitem(sys.modules, mod, None)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    folder = write_run(res, tmp_path / "run", raw, formats=["csv"], figures=False)
+    assert (folder / "narrative.md").is_file() and not (folder / "figures").exists()
+    assert debrief_data(res, baseline_runs=1, figures=False)["figures"] == {}
+    with pytest.raises(ImportError):  # the block works: drawing needs matplotlib
+        write_run(res, tmp_path / "drawn", raw, formats=["csv"], figures=True)
 
 
 def test_where_the_class_departed(class_run):
@@ -182,7 +229,7 @@ def test_html_is_self_contained_and_shows_the_data(class_run):
     html = debrief_html(d)
     assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html)
     assert "<script" not in html and "@import" not in html
-    assert html.count("data:image/png;base64,") == 4
+    assert html.count("data:image/png;base64,") == 5
     assert "default-src 'none'" in html
     for q in d["questions"]:
         assert q["question"].replace("'", "&#x27;") in html

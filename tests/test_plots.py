@@ -1,7 +1,8 @@
-"""Tests of the figures: the datasets drawn, the artists, and the saved files."""
+"""Tests of the figures: the datasets drawn, the artists, the styles and the saved files."""
 
 from __future__ import annotations
 
+import json
 import struct
 import subprocess
 import sys
@@ -18,7 +19,9 @@ import pytest  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from sim.report import plots  # noqa: E402
+from sim.report import palette, plots  # noqa: E402
+from sim.report.plots.draw import drawn_styles, line_dash  # noqa: E402
+from tests import HANG_GUARD  # noqa: E402
 from tests.synthetic_tables import (  # noqa: E402
     FOUR,
     INTERESTS,
@@ -38,7 +41,12 @@ EVENTS = make_events(
     ]
 )
 N_ENABLED = 3
+MARKER_TEXTS = ["1969-03 Zhenbao Island clash / Second clash same month", "1969-05 Talks"]
 SEP = "\u2013"
+#: Lines whose style encodes a second thing besides their actor or pair (the other side's
+#: engagement, dotted; ensemble bands; the debrief's run against the model, solid): they
+#: keep the colour, not the line style.
+SECONDARY = {"engagement_back", "band50", "band90", "run"}
 
 
 def data_lines(ax):
@@ -47,6 +55,10 @@ def data_lines(ax):
 
 def event_markers(ax):
     return [ln for ln in ax.get_lines() if ln.get_gid() == plots.EVENT_GID]
+
+
+def event_labels(ax):
+    return [t.get_text() for t in ax.texts if t.get_gid() == "event-label"]
 
 
 def legend_labels(ax):
@@ -59,8 +71,177 @@ def crafted_pairs():
         ("US", "PRC"): [-0.8, -0.6, -0.2, 0.2, 0.6, 0.8],
         ("USSR", "PRC"): [0.1, -0.7, -0.7, -0.6, -0.6, -0.5],
     }
-    channels = {("US", "PRC"): [0, 0, 0.2, 0.5, 0.5, 0.9]}
-    return make_pairs(("US", "USSR", "PRC"), n_steps=6, relations=rel, channels=channels), rel
+    channels = {("US", "PRC"): [0, 0, 0.2, 0.5, 0.5, 0.9], ("PRC", "US"): [0, 0.3, 0.3, 0.3, 0, 0]}
+    public = {("US", "PRC"): [False, False, False, False, True, True]}
+    pairs = make_pairs(
+        ("US", "USSR", "PRC"), n_steps=6, relations=rel, channels=channels, public=public
+    )
+    return pairs, rel
+
+
+def four_actor_tables(n_steps: int = 8) -> dict:
+    channels = {("ROC", "USSR"): [0.1] * n_steps, ("US", "PRC"): [0.0, 0.25] * (n_steps // 2)}
+    pairs = make_pairs(FOUR, n_steps=n_steps, seed=3, channels=channels)
+    return {
+        "pairs": pairs,
+        "triangles": make_triangles(pairs),
+        "actors": make_actors(FOUR, n_steps=n_steps),
+    }
+
+
+# ---------------------------------------------------------------------------
+# the palette: one style per actor and per pair, keyed by scenario order
+# ---------------------------------------------------------------------------
+
+
+def test_actor_styles_follow_scenario_order_and_stay_distinct():
+    styles = palette.actor_styles(["USSR", "PRC", "ROC", "US"])
+    assert [s["color"] for s in styles.values()] == list(palette.ACTOR_COLOURS[:4])
+    assert styles["US"] == palette.actor_style(3)
+    # a deterministic rule for any number of actors: never two alike
+    many = palette.actor_styles([f"A{i}" for i in range(32)])
+    assert len({(s["color"], str(s["linestyle"]), s["marker"]) for s in many.values()}) == 32
+    assert palette.actor_styles([f"A{i}" for i in range(32)]) == many
+    assert set(palette.ACTOR_COLOURS) == set(palette.OKABE_ITO.values())
+
+
+def test_pair_styles_follow_the_given_order_and_stay_distinct():
+    ids = ["USSR", "PRC", "ROC", "US"]
+    pairs = palette.scenario_pairs(ids)
+    assert pairs[:3] == [("USSR", "PRC"), ("USSR", "ROC"), ("USSR", "US")]
+    styles = palette.pair_styles(pairs)
+    assert styles[frozenset(("USSR", "PRC"))]["color"] == palette.PAIR_COLOURS[0]
+    assert styles[frozenset(("ROC", "US"))]["color"] == palette.PAIR_COLOURS[5]
+    assert len({str(s["linestyle"]) for s in styles.values()}) == 6  # greyscale-readable
+    big = palette.pair_styles(combinations([f"A{i}" for i in range(7)], 2))  # 21 pairs
+    assert len({(s["color"], str(s["linestyle"])) for s in big.values()}) == 21
+    assert set(plots.LINE_COLOURS) == set(palette.OKABE_ITO.values())
+
+
+def test_classroom_styles_are_the_figures_styles_as_json():
+    ids = ["USSR", "PRC", "ROC", "US"]
+    out = palette.classroom_styles(ids)
+    assert json.loads(json.dumps(out)) == out  # plain JSON for the browser
+    actors, pairs = palette.actor_styles(ids), palette.pair_styles(palette.scenario_pairs(ids))
+    assert {a: s["color"] for a, s in out["actors"].items()} == {
+        a: s["color"] for a, s in actors.items()
+    }
+    assert list(out["pairs"]) == [f"{a}|{b}" for a, b in palette.scenario_pairs(ids)]
+    for key, s in out["pairs"].items():
+        assert s["color"] == pairs[frozenset(key.split("|"))]["color"]
+    assert out["pairs"]["USSR|PRC"]["dash"] == "" and out["pairs"]["USSR|ROC"]["dash"] == "7 4"
+    assert palette.svg_dash((0, (1, 1))) == "2 2"
+
+
+def test_styles_come_from_the_scenario_order_not_the_rows_shown():
+    pairs, _ = crafted_pairs()
+    full = {r["key"]: r["color"] for r in drawn_styles(plots.relations_figure(pairs, None, NAMES))}
+    fig = plots.relations_figure(pairs, None, NAMES, pairs_to_show=[("PRC", "USSR")])
+    (only,) = drawn_styles(fig)
+    assert only["key"] == "pair:USSR|PRC" and only["color"] == full["pair:USSR|PRC"]
+    # the table's row order and the actors missing from it change nothing
+    shuffled = pairs.sample(frac=1, random_state=0)
+    again = {
+        r["key"]: r["color"] for r in drawn_styles(plots.relations_figure(shuffled, None, NAMES))
+    }
+    assert again == full
+    order = list(NAMES)
+    expected = palette.pair_styles(palette.scenario_pairs(order))
+    for key, colour in full.items():
+        a, b = key.removeprefix("pair:").split("|")
+        assert colour == expected[frozenset((a, b))]["color"]
+
+
+# ---------------------------------------------------------------------------
+# every figure of a run: one colour per actor and pair, dated events
+# ---------------------------------------------------------------------------
+
+
+def run_styles(tables: dict, names: dict) -> dict[str, list[dict]]:
+    """File name -> the styles every figure of a run drew (as the files get them)."""
+    return {name: drawn_styles(fig) for name, fig in plots.run_figures(tables, EVENTS, names)}
+
+
+def assert_one_style_per_key(records: list[dict], ids: list[str]) -> None:
+    """Each actor and pair keeps one colour everywhere, and one line style and marker on
+    its primary lines, all as the palette says."""
+    actors = palette.actor_styles(ids)
+    pairs = palette.pair_styles(palette.scenario_pairs(ids))
+    for r in records:
+        kind, key = r["key"].split(":", 1)
+        want = actors[key] if kind == "actor" else pairs[frozenset(key.split("|"))]
+        assert r["color"] == want["color"].upper(), r
+        assert r["color"] in {c.upper() for c in palette.OKABE_ITO.values()}
+        if r["what"] not in SECONDARY:
+            assert r["linestyle"] == str(plots_linestyle(want["linestyle"])), r
+            assert r["marker"] == want.get("marker", ""), r
+
+
+def plots_linestyle(ls):
+    """The line style as :func:`~sim.report.plots.draw.line_dash` reads it back."""
+    from matplotlib.lines import Line2D
+
+    return line_dash(Line2D([], [], linestyle=ls))
+
+
+def test_every_figure_file_of_a_run_keeps_each_actors_colour():
+    tables = four_actor_tables()
+    per_file = run_styles(tables, NAMES)
+    assert list(per_file) == [
+        "relations.png",
+        "roles.png",
+        "utilities.png",
+        "channels.png",
+        *[f"stance_{a}.png" for a in FOUR],
+    ]
+    records = [r for recs in per_file.values() for r in recs]
+    assert_one_style_per_key(records, list(NAMES))
+    colours: dict[str, set] = {}
+    for r in records:
+        colours.setdefault(r["key"], set()).add(r["color"])
+    assert all(len(c) == 1 for c in colours.values())
+    # every actor appears in several files (the US in the stances of the three others and
+    # in the channels figure) and every pair in the relations figure
+    for a in FOUR:
+        files = {f for f, recs in per_file.items() if any(r["key"] == f"actor:{a}" for r in recs)}
+        assert len(files) == 4, (a, files)
+    assert {r["key"] for r in per_file["relations.png"]} == {
+        f"pair:{a}|{b}" for a, b in palette.scenario_pairs(list(NAMES))
+    }
+
+
+def test_the_us_has_one_colour_in_every_stance_figure():
+    """The bug the issue reports: a target's colour depended on whose figure it was."""
+    tables = four_actor_tables()
+    seen = set()
+    for actor in FOUR:
+        fig = plots.stance_figure(tables["pairs"], EVENTS, NAMES, actor)
+        seen |= {r["color"] for r in drawn_styles(fig) if r["key"] == "actor:US"}
+    assert seen == {palette.actor_styles(list(NAMES))["US"]["color"].upper()}
+
+
+def test_every_time_figure_marks_the_dated_events():
+    tables = four_actor_tables()
+    tables["ensemble_pairs"] = make_ensemble(FOUR, runs=3, n_steps=8)
+    for name, fig in plots.run_figures(tables, EVENTS, NAMES):
+        axes = [ax for ax in fig.axes if ax.get_visible()]
+        assert axes and all(len(event_markers(ax)) == N_ENABLED for ax in axes), name
+        texts = [t for ax in axes for t in event_labels(ax)]
+        texts += [t.get_text() for leg in fig.legends for t in leg.get_texts()]
+        for marker in MARKER_TEXTS:  # each month's label with its date, somewhere
+            assert marker in texts, (name, marker)
+
+
+def test_event_markers_dataset_numbers_months_and_dates_labels():
+    marks = plots.event_markers(EVENTS)
+    assert marks.to_dict("list") == {
+        "date": ["1969-03", "1969-05"],
+        "number": [1, 2],
+        "marker": MARKER_TEXTS,
+    }
+    ev = plots.events_dataset(EVENTS)
+    assert ev["event"].tolist() == ["e1", "e2", "e3"]  # disabled events are not drawn
+    assert plots.event_markers(None).empty
 
 
 # ---------------------------------------------------------------------------
@@ -110,27 +291,19 @@ def test_relations_figure_artists():
         f"Russia{SEP}China",
     ]
     assert len(event_markers(ax)) == N_ENABLED
-    # one label per event month (two events share 1969-03)
-    labels = [t.get_text() for t in ax.texts if t.get_gid() == "event-label"]
-    assert labels == ["Zhenbao Island clash / Second clash same month", "Talks"]
+    assert event_labels(ax) == MARKER_TEXTS  # one dated label per event month
     assert [ln.get_gid() for ln in ax.get_lines()].count("zero-line") == 1
-    assert "Goldstein" in ax.get_ylabel() and "-10..+10" in ax.get_ylabel()
+    assert "Goldstein" in ax.get_ylabel() and "-10" in ax.get_ylabel()
     assert ax.get_title()
-    # x data are real dates
     x = lines[0].get_xdata()
-    assert pd.Timestamp(x[0]) == pd.Timestamp("1969-01-01")
-    # plotted y equals the dataset
+    assert pd.Timestamp(x[0]) == pd.Timestamp("1969-01-01")  # real dates
     data = plots.relations_dataset(pairs, NAMES)
     for ln, (_, sub) in zip(lines, data.groupby(["a", "b"], sort=False), strict=True):
         np.testing.assert_allclose(ln.get_ydata(), sub["goldstein"])
-    # greyscale-readable: the three pairs get three different line styles
-    assert (
-        len({str(s["linestyle"]) for s in plots.pair_styles(plots.unordered_pairs(pairs)).values()})
-        == 3
-    )
+    assert len({r["linestyle"] for r in drawn_styles(fig)}) == 3  # greyscale-readable
 
 
-def test_relations_figure_on_given_axes_and_styles_stable():
+def test_relations_figure_on_given_axes():
     pairs, _ = crafted_pairs()
     fig = Figure()
     ax1, ax2 = fig.subplots(1, 2)
@@ -141,49 +314,141 @@ def test_relations_figure_on_given_axes_and_styles_stable():
     (only,) = data_lines(ax2)
     same = full[only.get_label()]
     assert to_hex(only.get_color()) == to_hex(same.get_color())
-    assert only.get_linestyle() == same.get_linestyle()
+    assert line_dash(only) == line_dash(same)
 
 
-def test_pair_styles_use_okabe_ito_and_sorted_pairs():
-    styles = plots.pair_styles([("US", "USSR"), ("PRC", "US"), ("ROC", "PRC")])
-    # sorted pair list: (PRC, ROC), (PRC, US), (US, USSR)
-    assert styles[frozenset(("PRC", "ROC"))]["color"] == plots.LINE_COLOURS[0]
-    assert styles[frozenset(("PRC", "US"))]["color"] == plots.LINE_COLOURS[1]
-    assert styles[frozenset(("US", "USSR"))]["color"] == plots.LINE_COLOURS[2]
-    assert set(plots.LINE_COLOURS) == set(plots.OKABE_ITO.values())
+@pytest.mark.parametrize("actors", [("A", "B", "C"), ("A", "B", "C", "D", "E")])
+def test_relations_three_and_five_actors(actors):
+    pairs = make_pairs(actors, n_steps=4, seed=5)
+    fig = plots.relations_figure(pairs, EVENTS, {})
+    (ax,) = fig.axes
+    n_pairs = len(list(combinations(actors, 2)))
+    assert len(data_lines(ax)) == n_pairs
+    assert legend_labels(ax) == [f"{a}{SEP}{b}" for a, b in combinations(actors, 2)]
+    styles = palette.pair_styles(combinations(actors, 2))
+    assert len({(s["color"], str(s["linestyle"])) for s in styles.values()}) == n_pairs
+    for ln, p in zip(data_lines(ax), combinations(actors, 2), strict=True):
+        assert to_hex(ln.get_color()) == to_hex(styles[frozenset(p)]["color"])
+    assert len(plots.relations_dataset(pairs)) == n_pairs * 4
 
 
 # ---------------------------------------------------------------------------
-# stance
+# one actor's stance and secret channels
 # ---------------------------------------------------------------------------
 
 
-def test_stance_dataset_and_figure():
+def test_stance_dataset_shows_each_sides_engagement():
     pairs, rel = crafted_pairs()
     data = plots.stance_dataset(pairs, NAMES, "US")
+    assert list(data.columns) == [
+        "target",
+        "label",
+        "step",
+        "date",
+        "stance",
+        "engagement",
+        "engagement_back",
+        "channel",
+        "channel_public",
+    ]
     assert data["target"].unique().tolist() == ["USSR", "PRC"]
     prc = data[data["target"] == "PRC"]
     np.testing.assert_allclose(prc["stance"], np.array(rel[("US", "PRC")]) + 0.05)
-    np.testing.assert_allclose(prc["channel"], [0, 0, 0.2, 0.5, 0.5, 0.9])
-    np.testing.assert_allclose(data[data["target"] == "USSR"]["channel"], 0.0)
-    assert list(data.columns) == ["target", "label", "step", "date", "stance", "channel"]
-
-    fig = plots.stance_figure(pairs, EVENTS, NAMES, "US")
-    (ax,) = fig.axes
-    assert len(data_lines(ax)) == 4
-    assert legend_labels(ax) == [
-        "stance toward Russia",
-        "secret channel with Russia",
-        "stance toward China",
-        "secret channel with China",
-    ]
-    channel = next(ln for ln in ax.get_lines() if ln.get_gid() == "channel:PRC")
-    assert channel.get_linestyle() == ":"
-    np.testing.assert_allclose(channel.get_ydata(), prc["channel"])
-    assert len(event_markers(ax)) == N_ENABLED
-    assert "United States" in ax.get_title()
+    np.testing.assert_allclose(prc["engagement"], [0, 0, 0.2, 0.5, 0.5, 0.9])
+    np.testing.assert_allclose(prc["engagement_back"], [0, 0.3, 0.3, 0.3, 0, 0])
+    # the working channel is the lesser: it hides the US opening at step 2 and the PRC's
+    # at step 1, which the engagement columns show
+    np.testing.assert_allclose(prc["channel"], [0, 0, 0.2, 0.3, 0, 0])
+    assert prc["channel_public"].tolist() == [False] * 4 + [True] * 2
+    assert (data[data["target"] == "USSR"][["engagement", "engagement_back"]] == 0).all().all()
     with pytest.raises(ValueError):
         plots.stance_dataset(pairs, NAMES, "ROC")
+
+
+def test_stance_figure_puts_channels_on_their_own_axis():
+    pairs, _ = crafted_pairs()
+    data = plots.stance_dataset(pairs, NAMES, "US")
+    fig = plots.stance_figure(pairs, EVENTS, NAMES, "US")
+    top, bottom = fig.axes
+    assert top.get_ylim() == pytest.approx((-1.05, 1.05)) and "stance" in top.get_ylabel()
+    assert bottom.get_ylim()[0] < 0 < 1 < bottom.get_ylim()[1] <= 1.05
+    assert "engagement" in bottom.get_ylabel()
+    by_gid = {ln.get_gid(): ln for ax in fig.axes for ln in ax.get_lines()}
+    prc = data[data["target"] == "PRC"]
+    np.testing.assert_allclose(by_gid["stance/actor:PRC"].get_ydata(), prc["stance"])
+    np.testing.assert_allclose(by_gid["engagement/actor:PRC"].get_ydata(), prc["engagement"])
+    back = by_gid["engagement_back/actor:PRC"]
+    np.testing.assert_allclose(back.get_ydata(), prc["engagement_back"])
+    assert back in bottom.get_lines() and by_gid["stance/actor:PRC"] in top.get_lines()
+    assert back.get_color() == by_gid["stance/actor:PRC"].get_color()
+    assert legend_labels(top) == ["Russia", "China"]
+    # events: lines on both axes, dated labels once (on the top axis)
+    assert len(event_markers(top)) == len(event_markers(bottom)) == N_ENABLED
+    assert event_labels(top) == MARKER_TEXTS and event_labels(bottom) == []
+    assert "United States" in fig.get_suptitle()
+
+
+def test_stance_figure_on_given_axes():
+    pairs, _ = crafted_pairs()
+    fig = Figure()
+    axes = fig.subplots(2, 1)
+    assert plots.stance_figure(pairs, None, NAMES, "PRC", axes=axes) is fig
+    assert "China" in axes[0].get_title()
+
+
+# ---------------------------------------------------------------------------
+# channels pair by pair
+# ---------------------------------------------------------------------------
+
+
+def test_channels_dataset_exact():
+    pairs, _ = crafted_pairs()
+    data = plots.channels_dataset(pairs, NAMES)
+    assert list(data.columns) == [
+        "a",
+        "b",
+        "label",
+        "step",
+        "date",
+        "engagement_a",
+        "engagement_b",
+        "channel",
+        "public",
+    ]
+    assert list(dict.fromkeys(zip(data["a"], data["b"], strict=True))) == [
+        ("US", "USSR"),
+        ("US", "PRC"),
+        ("USSR", "PRC"),
+    ]
+    up = data[(data["a"] == "US") & (data["b"] == "PRC")]
+    np.testing.assert_allclose(up["engagement_a"], [0, 0, 0.2, 0.5, 0.5, 0.9])
+    np.testing.assert_allclose(up["engagement_b"], [0, 0.3, 0.3, 0.3, 0, 0])
+    np.testing.assert_allclose(up["channel"], np.minimum(up["engagement_a"], up["engagement_b"]))
+    assert up["public"].tolist() == [False] * 4 + [True] * 2
+    assert not data[data["b"] == "USSR"]["public"].any()
+    shown = plots.channels_dataset(pairs, NAMES, pairs_to_show=[("PRC", "US")])
+    assert set(zip(shown["a"], shown["b"], strict=True)) == {("US", "PRC")}  # actor order
+
+
+def test_channels_figure_draws_both_sides_in_their_colours():
+    pairs, _ = crafted_pairs()
+    data = plots.channels_dataset(pairs, NAMES)
+    fig = plots.channels_figure(pairs, EVENTS, NAMES)
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(visible) == 3
+    us_prc = visible[1]
+    assert us_prc.get_title(loc="left") == f"United States{SEP}China"
+    lines = {ln.get_gid(): ln for ln in us_prc.get_lines()}
+    sub = data[(data["a"] == "US") & (data["b"] == "PRC")]
+    np.testing.assert_allclose(lines["engagement/actor:US"].get_ydata(), sub["engagement_a"])
+    np.testing.assert_allclose(lines["engagement/actor:PRC"].get_ydata(), sub["engagement_b"])
+    assert [c.get_gid() for c in us_prc.collections].count("public") == 1
+    assert visible[0].get_title(loc="left").endswith("(no channel)")
+    for ax in visible:  # numbered event markers, explained with their dates below
+        assert len(event_markers(ax)) == N_ENABLED
+        assert [t.get_text() for t in ax.texts if t.get_gid() == "event-number"] == ["1", "2"]
+    key = [t.get_text() for leg in fig.legends for t in leg.get_texts()]
+    assert all(m in key for m in MARKER_TEXTS)
 
 
 # ---------------------------------------------------------------------------
@@ -223,16 +488,20 @@ def test_roles_figure_artists():
     (ax,) = fig.axes
     bars = [c for c in ax.collections if str(c.get_gid()).startswith("role:")]
     assert len(bars) == data.groupby(["triad", "actor", "role"]).ngroups
-    # every run drawn: total number of bar rectangles equals number of runs
-    assert sum(len(c.get_paths()) for c in bars) == len(data)
+    assert sum(len(c.get_paths()) for c in bars) == len(data)  # every run drawn
     present = set(data["role"])
-    assert legend_labels(ax) == [r for r in plots.ROLE_ORDER if r in present]
+    # plain words beside each role
+    assert [lbl.split(":")[0] for lbl in legend_labels(ax)] == [
+        r for r in plots.ROLE_ORDER if r in present
+    ]
+    assert all(": " in lbl for lbl in legend_labels(ax))
     assert len(event_markers(ax)) == N_ENABLED
+    assert event_labels(ax) == MARKER_TEXTS
     ticks = [t.get_text() for t in ax.get_yticklabels()]
     assert f"United States{SEP}Russia{SEP}China triangle" in ticks
     assert ticks.count("Taiwan") == 3  # Taiwan is in three of the four triads
     assert len(ticks) == 4 * 4  # header + three actors per triad
-    assert fig._suptitle is not None and "Roles" in fig._suptitle.get_text()
+    assert "Roles" in fig.get_suptitle()
 
 
 # ---------------------------------------------------------------------------
@@ -256,24 +525,26 @@ def test_utilities_dataset_exact():
 @pytest.mark.parametrize("actors", [("US", "USSR", "PRC"), ("A", "B", "C", "D", "E")])
 def test_utilities_figure_panels(actors):
     table = make_actors(actors, n_steps=4)
-    fig = plots.utilities_figure(table, NAMES)
+    fig = plots.utilities_figure(table, EVENTS, NAMES)
     visible = [ax for ax in fig.axes if ax.get_visible()]
     assert len(visible) == len(actors)
-    assert [ax.get_title() for ax in visible] == [NAMES.get(a, a) for a in actors]
+    assert [ax.get_title(loc="left") for ax in visible] == [NAMES.get(a, a) for a in actors]
     for ax in visible:
         assert len(data_lines(ax)) == 6
-    (legend,) = fig.legends
-    assert [t.get_text() for t in legend.get_texts()] == [*INTERESTS, "total utility"]
+        assert len(event_markers(ax)) == N_ENABLED
+    interests, key = fig.legends
+    assert [t.get_text() for t in interests.get_texts()] == [*INTERESTS, "total utility"]
+    assert [t.get_text() for t in key.get_texts()] == MARKER_TEXTS
 
 
 def test_utilities_figure_on_given_axes():
     table = make_actors(("US", "PRC"), n_steps=3)
     fig = Figure()
     axes = fig.subplots(1, 3)
-    assert plots.utilities_figure(table, NAMES, axes=axes) is fig
+    assert plots.utilities_figure(table, None, NAMES, axes=axes) is fig
     assert [ax.get_visible() for ax in axes] == [True, True, False]
     with pytest.raises(ValueError):
-        plots.utilities_figure(table, NAMES, axes=axes[:1])
+        plots.utilities_figure(table, None, NAMES, axes=axes[:1])
 
 
 # ---------------------------------------------------------------------------
@@ -328,7 +599,7 @@ def test_fan_chart_artists():
     (ax,) = fig.axes
     medians = data_lines(ax)
     assert len(medians) == 3
-    bands = [c for c in ax.collections if c.get_gid() in ("band50", "band90")]
+    bands = [c for c in ax.collections if str(c.get_gid()).startswith("band")]
     assert len(bands) == 6
     assert legend_labels(ax) == [
         f"United States{SEP}Russia",
@@ -337,13 +608,30 @@ def test_fan_chart_artists():
         "50% band",
         "90% band",
     ]
-    assert len(event_markers(ax)) == N_ENABLED
+    assert len(event_markers(ax)) == N_ENABLED and event_labels(ax) == MARKER_TEXTS
     data = plots.fan_chart_dataset(ens, names=NAMES)
     np.testing.assert_allclose(medians[0].get_ydata(), data["q50"].iloc[:5])
+    # a pair keeps the colour and dash of the single-run relations figure
+    run = drawn_styles(plots.relations_figure(make_pairs(("US", "USSR", "PRC")), None, NAMES))
+    fan = [r for r in drawn_styles(fig) if r["what"] == "median"]
+    assert {(r["key"], r["color"], r["linestyle"]) for r in fan} == {
+        (r["key"], r["color"], r["linestyle"]) for r in run
+    }
+
+
+def test_fan_chart_panels_number_the_events():
+    ens = make_ensemble()
+    fig = plots.fan_chart_panels(ens, EVENTS, NAMES)
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(visible) == 3
+    for ax in visible:
+        assert len(event_markers(ax)) == N_ENABLED and event_labels(ax) == []
+    key = [t.get_text() for leg in fig.legends for t in leg.get_texts()]
+    assert all(m in key for m in MARKER_TEXTS)
 
 
 # ---------------------------------------------------------------------------
-# saving, other actor counts, headless import
+# saving, headless and lazy import
 # ---------------------------------------------------------------------------
 
 
@@ -371,7 +659,7 @@ def test_save_figures_writes_pngs(tmp_path, actors):
     }
     names = {a: f"{a} state" for a in actors}
     paths = plots.save_figures(tables, EVENTS, names, tmp_path / "figs")
-    expected = ["relations.png", "roles.png", "utilities.png"]
+    expected = ["relations.png", "roles.png", "utilities.png", "channels.png"]
     expected += [f"stance_{a}.png" for a in actors] + ["fan_chart.png"]
     assert [p.name for p in paths] == expected
     for p in paths:
@@ -384,30 +672,43 @@ def test_save_figures_skips_missing_tables(tmp_path):
     paths = plots.save_figures({"pairs": pairs, "actors": pd.DataFrame()}, None, {}, tmp_path)
     assert [p.name for p in paths] == [
         "relations.png",
+        "channels.png",
         "stance_US.png",
         "stance_USSR.png",
         "stance_PRC.png",
     ]
 
 
-@pytest.mark.parametrize("actors", [("A", "B", "C"), ("A", "B", "C", "D", "E")])
-def test_relations_three_and_five_actors(actors):
-    pairs = make_pairs(actors, n_steps=4, seed=5)
-    fig = plots.relations_figure(pairs, EVENTS, {})
-    (ax,) = fig.axes
-    n_pairs = len(list(combinations(actors, 2)))
-    assert len(data_lines(ax)) == n_pairs
-    assert legend_labels(ax) == [f"{a}{SEP}{b}" for a, b in combinations(actors, 2)]
-    # colour + line style unique per pair (8 colours, so style must separate repeats)
-    styles = plots.pair_styles(combinations(actors, 2))
-    assert len({(s["color"], str(s["linestyle"])) for s in styles.values()}) == n_pairs
-    for ln, p in zip(data_lines(ax), combinations(actors, 2), strict=True):
-        assert to_hex(ln.get_color()) == to_hex(styles[frozenset(p)]["color"])
-    assert len(plots.relations_dataset(pairs)) == n_pairs * 4
+def test_reading_the_figures_data_never_imports_matplotlib(monkeypatch):
+    """Datasets, the narrative and styles work with matplotlib unavailable: a batch job
+    with ``output.figures=false`` never loads it."""
+    from sim.report.narrative import narrate
+
+    for mod in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
+        monkeypatch.setitem(sys.modules, mod, None)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    tables = four_actor_tables()
+    pairs = tables["pairs"]
+    assert len(plots.relations_dataset(pairs, NAMES))
+    assert len(plots.stance_dataset(pairs, NAMES, "US"))
+    assert len(plots.channels_dataset(pairs, NAMES))
+    assert len(plots.roles_dataset(tables["triangles"], NAMES))
+    assert len(plots.utilities_dataset(tables["actors"], NAMES))
+    assert len(plots.fan_chart_dataset(make_ensemble()))
+    assert narrate(pairs, None, tables["triangles"], EVENTS, NAMES)
+    assert palette.classroom_styles(list(NAMES))
+    with pytest.raises(ImportError):  # the block works: drawing does need matplotlib
+        plots.relations_figure(pairs, EVENTS, NAMES)
 
 
-def test_import_does_not_load_pyplot():
-    code = "import sys, sim.report.plots; sys.exit('matplotlib.pyplot' in sys.modules)"
+def test_import_loads_neither_matplotlib_nor_pyplot():
+    code = (
+        "import sys, sim.report.plots, sim.report.narrative, sim.report.debrief, "
+        "sim.report.report, sim.report.palette; "
+        "sys.exit(any(m.startswith('matplotlib') for m in sys.modules))"
+    )
     root = Path(__file__).resolve().parents[1]
-    res = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
+    res = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=HANG_GUARD
+    )
     assert res.returncode == 0, res.stderr

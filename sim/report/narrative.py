@@ -4,7 +4,13 @@
 optionally ``factions``) tables into one line per turning point, prefixed by
 its month, e.g.::
 
-    1969-03: Zhenbao Island clash (Patel2025). USSR-PRC relation falls to -7.4 on the Goldstein scale.
+    1969-03: Zhenbao Island clash (Patel2025). USSR–PRC relation falls to -7.4 on the
+    Goldstein scale (-10 hostile .. +10 cooperative).
+
+Written for a student: plain words first and the theory's term in brackets ("two partners
+against an outcast [stable marriage]", :mod:`sim.report.words`); a term that needs a gloss
+(a role, the Goldstein scale) gets it the first time only; no non-events (closing an
+already closed channel, leaking a public one: the pairs table says what changed).
 
 :func:`narrative_text` joins those lines into one paragraph per month.
 The module uses pandas only (no plotting).
@@ -16,230 +22,25 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from sim.report.plots import unordered_rows
+from sim.report.turning_points import (
+    P_CHANNEL,
+    P_EVENT,
+    P_FACTION,
+    P_TRIANGLE,
+    actor_rank,
+    channel_items,
+    empty,
+    event_items,
+    faction_items,
+    relation_changes,
+    triangle_items,
+)
+from sim.report.words import CONFIGURATION_TERMS, fill_glosses
 
-__all__ = ["narrate", "narrative_text", "CONFIGURATION_NAMES"]
+__all__ = ["narrate", "narrate_run", "narrative_text", "CONFIGURATION_NAMES"]
 
-#: Plain names of the strategic-triangle configurations.
-CONFIGURATION_NAMES: dict[str, str] = {
-    "menage_a_trois": "ménage à trois",
-    "romantic_triangle": "romantic triangle",
-    "stable_marriage": "stable marriage",
-    "unit_veto": "unit veto",
-}
-
-# Priorities within a month (lower comes first and survives the cap).
-_P_EVENT, _P_TRIANGLE, _P_CHANNEL, _P_CROSSING, _P_FACTION, _P_CHANGE = range(6)
-_CHANNEL_ACTIONS = ("open_channel", "close_channel", "leak_channel")
-
-
-def _empty(df: pd.DataFrame | None) -> bool:
-    return df is None or len(df) == 0
-
-
-def _name(names: Mapping[str, str] | None, actor: str) -> str:
-    if names and actor in names:
-        return str(names[actor])
-    return str(actor)
-
-
-def _triad_name(names: Mapping[str, str] | None, triad: str) -> str:
-    return "-".join(_name(names, p) for p in str(triad).split("-"))
-
-
-def _fmt(value: float) -> str:
-    r = round(float(value), 1)
-    return "0.0" if r == 0 else f"{r:+.1f}"
-
-
-def _actor_rank(names: Mapping[str, str] | None, *tables: pd.DataFrame | None) -> dict[str, int]:
-    """Actor ids: the order of ``names`` first, then first appearance in the tables."""
-    seen: list = list(names or ())
-    for t in tables:
-        if _empty(t):
-            continue
-        for col in ("actor", "target"):
-            if col in t.columns:
-                seen.extend(t[col].tolist())
-    order = [a for a in dict.fromkeys(seen) if isinstance(a, str) and a != ""]
-    return {a: i for i, a in enumerate(order)}
-
-
-def _last_per_date(df: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
-    """Keep each key's row from the last step of every month."""
-    df = df.sort_values("step", kind="mergesort")
-    return df.groupby([*keys, "date"], sort=False, as_index=False).last()
-
-
-# ---------------------------------------------------------------------------
-# rules
-# ---------------------------------------------------------------------------
-
-
-def _relation_changes(
-    pairs: pd.DataFrame,
-    names: Mapping[str, str] | None,
-    rank: dict[str, int],
-    threshold: float,
-) -> list[tuple[str, frozenset, int, tuple, str]]:
-    """(date, pair, priority, key, sentence) for notable relation changes."""
-    df = unordered_rows(pairs, rank)
-    df = df.groupby(["a", "b", "step", "date"], as_index=False)["_g"].mean()
-    df = _last_per_date(df, ["a", "b"])
-    out = []
-    for (a, b), sub in df.groupby(["a", "b"], sort=False):
-        sub = sub.sort_values("step", kind="mergesort")
-        dates = sub["date"].astype(str).tolist()
-        vals = sub["_g"].to_numpy(dtype=float)
-        for i in range(1, len(vals)):
-            prev, cur = vals[i - 1], vals[i]
-            delta = cur - prev
-            crossing = prev * cur < 0
-            big = abs(delta) >= threshold - 1e-9
-            if not (crossing or big):
-                continue
-            verb = "rises" if delta > 0 else "falls"
-            turn = ""
-            if crossing:
-                turn = ", turning friendly" if cur > 0 else ", turning hostile"
-            text = (
-                f"{_name(names, a)}-{_name(names, b)} relation {verb} to {_fmt(cur)} "
-                f"on the Goldstein scale{turn}."
-            )
-            prio = _P_CROSSING if crossing else _P_CHANGE
-            key = (-round(abs(delta), 6), rank.get(a, 0), rank.get(b, 0))
-            out.append((dates[i], frozenset((a, b)), prio, key, text))
-    return out
-
-
-def _event_items(
-    events: pd.DataFrame | None, log: pd.DataFrame | None, dates: set[str] | None
-) -> list[tuple[str, int, str, set[frozenset]]]:
-    """(date, order, sentence, pairs involved) for enabled events."""
-    if _empty(events):
-        return []
-    ev = events
-    if "enabled" in ev.columns:
-        ev = ev[ev["enabled"].fillna(False).astype(bool)]
-    ev = ev.assign(_date=ev["date"].astype(str), _id=ev["event"].astype(str))
-    ev = ev.sort_values(["_date", "_id"], kind="mergesort")
-    involved: dict[str, set[frozenset]] = {}
-    if not _empty(log) and {"kind", "event", "actor", "target"} <= set(log.columns):
-        for _, row in log[log["kind"] == "event"].iterrows():
-            a, t = row["actor"], row["target"]
-            if isinstance(a, str) and isinstance(t, str) and a and t and a != t:
-                involved.setdefault(str(row["event"]), set()).add(frozenset((a, t)))
-    out = []
-    for i, (_, row) in enumerate(ev.iterrows()):
-        date = row["_date"]
-        if dates is not None and not (min(dates) <= date <= max(dates)):
-            continue
-        label = row.get("label")
-        if not isinstance(label, str) or not label.strip():
-            label = str(row.get("event", "event"))
-        label = label.strip().rstrip(".")
-        cit = row.get("citation")
-        cit = cit.strip() if isinstance(cit, str) else ""
-        text = f"{label} ({cit})." if cit else f"{label}."
-        out.append((date, i, text, involved.get(str(row.get("event", "")), set())))
-    return out
-
-
-def _triangle_items(
-    triangles: pd.DataFrame, names: Mapping[str, str] | None
-) -> list[tuple[str, tuple, str]]:
-    """Configuration changes and actors newly becoming pivot or outcast."""
-    df = _last_per_date(triangles, ["triad", "actor"])
-    rank = {a: i for i, a in enumerate(names or ())}
-    triads = sorted(
-        dict.fromkeys(triangles["triad"]),
-        key=lambda t: (tuple(rank.get(p, len(rank)) for p in str(t).split("-")), str(t)),
-    )
-    out = []
-    for ti, triad in enumerate(triads):
-        tri = df[df["triad"] == triad].sort_values("step", kind="mergesort")
-        dates = list(dict.fromkeys(tri["date"].astype(str)))
-        members = str(triad).split("-")
-        actors = list(dict.fromkeys(tri["actor"]))
-        if set(members) != set(actors):
-            members = actors
-        config = tri.groupby("date", sort=False)["configuration"].first().to_dict()
-        roles = {(r["date"], r["actor"]): r["role"] for _, r in tri.iterrows()}
-        tname = _triad_name(names, triad)
-        for prev, cur in zip(dates, dates[1:], strict=False):
-            changed = config.get(cur) != config.get(prev)
-            becomes = [
-                f"{_name(names, a)} becomes {roles[(cur, a)]}"
-                for a in members
-                if roles.get((cur, a)) in ("pivot", "outcast")
-                and roles.get((cur, a)) != roles.get((prev, a))
-            ]
-            if not changed and not becomes:
-                continue
-            roles_text = " and ".join(becomes)
-            if changed:
-                old = CONFIGURATION_NAMES.get(config[prev], str(config[prev]).replace("_", " "))
-                new = CONFIGURATION_NAMES.get(config[cur], str(config[cur]).replace("_", " "))
-                text = f"{tname} triangle shifts from {old} to {new}"
-                text += f"; {roles_text}." if roles_text else "."
-            else:
-                text = f"In the {tname} triangle, {roles_text}."
-            out.append((cur, (ti,), text))
-    return out
-
-
-def _channel_items(
-    log: pd.DataFrame, names: Mapping[str, str] | None, rank: dict[str, int]
-) -> list[tuple[str, tuple, str]]:
-    rows = log[log["action"].isin(_CHANNEL_ACTIONS)]
-    out = []
-    for _, r in rows.iterrows():
-        a, b = _name(names, r["actor"]), _name(names, r["target"])
-        secret = bool(r.get("secret", False)) if not pd.isna(r.get("secret", False)) else False
-        how = "secretly " if secret else ""
-        if r["action"] == "open_channel":
-            text = f"{a} {how}opens a channel to {b}."
-        elif r["action"] == "close_channel":
-            text = f"{a} {how}closes its channel to {b}."
-        else:
-            text = f"{a} leaks the secret channel with {b}."
-        key = (
-            int(r["step"]),
-            rank.get(r["actor"], len(rank)),
-            rank.get(r["target"], len(rank)),
-            _CHANNEL_ACTIONS.index(r["action"]),
-            text,
-        )
-        out.append((str(r["date"]), key, text))
-    return out
-
-
-def _faction_items(
-    factions: pd.DataFrame, names: Mapping[str, str] | None, rank: dict[str, int]
-) -> list[tuple[str, tuple, str]]:
-    df = _last_per_date(factions, ["actor", "faction"])
-    out = []
-    for actor in sorted(
-        dict.fromkeys(factions["actor"]), key=lambda a: (rank.get(a, len(rank)), a)
-    ):
-        sub = df[df["actor"] == actor]
-        leaders = []
-        for date, g in sub.groupby("date", sort=False):
-            g = g.sort_values(["influence", "faction"], ascending=[False, True], kind="mergesort")
-            infl = dict(zip(g["faction"], g["influence"].astype(float), strict=True))
-            leaders.append((int(g["step"].max()), str(date), g["faction"].iloc[0], infl))
-        leaders.sort()
-        for (_, _, old, _), (_, date, new, infl) in zip(leaders, leaders[1:], strict=False):
-            if new == old:
-                continue
-            nf, of = str(new).replace("_", " "), str(old).replace("_", " ")
-            text = (
-                f"{_name(names, actor)}: the {nf} faction overtakes the {of} faction "
-                f"(influence {infl[new]:.2f} vs {infl.get(old, float('nan')):.2f})."
-            )
-            out.append((date, (rank.get(actor, len(rank)), str(actor)), text))
-    return out
-
+CONFIGURATION_NAMES = CONFIGURATION_TERMS  # the configurations' terms (kept name)
+_channel_items = channel_items  # the classroom hides others' secret moves with it
 
 # ---------------------------------------------------------------------------
 # public API
@@ -287,17 +88,22 @@ def narrate(
        "event"`` rows in ``log``) has a notable relation change (rule 3/5) in the
        same month, that sentence is appended to the event line instead of
        standing alone.
-    1. **Triangles** - a triad's configuration changes from the previous month
-       (``"US-USSR-PRC triangle shifts from stable marriage to romantic
-       triangle; US becomes pivot."``), or an actor newly becomes pivot or
-       outcast (``"In the US-USSR-PRC triangle, PRC becomes pivot."``).
+    1. **Triangles** - a triad's configuration changes from the previous month, in
+       plain words with the term in brackets (``"US–USSR–PRC triangle shifts from two
+       partners against an outcast [stable marriage] to one pivot courted by two rivals
+       [romantic triangle]; US becomes the pivot (friendly with two rivals)."``), or an
+       actor newly becomes pivot or outcast (``"In the US–USSR–PRC triangle, PRC becomes
+       the pivot."``). A role's gloss is given the first time the role appears.
     2. **Secret channels** - log rows with action ``open_channel`` /
-       ``close_channel`` (worded "secretly" when ``secret``) and
-       ``leak_channel`` ("leaks the secret channel with"), in step order.
+       ``close_channel`` (worded "secretly" when ``secret``) and ``leak_channel``
+       ("leaks the secret channel with"), in step order, each only if the pairs table
+       shows it changed something (:func:`sim.report.turning_points.channel_items`):
+       "opens" from closed or "deepens", "closes" to zero or "winds down", a leak of a
+       channel not yet public. Without a pairs table every such row is told.
     3. **Zero crossings** - a pair's symmetric relation (Goldstein units, mean of
        both ordered rows, value at the month's last step) changes sign from the
-       previous month: ``"USSR-PRC relation rises to +1.5 on the Goldstein
-       scale, turning friendly."``.
+       previous month: ``"USSR–PRC relation rises to +1.5 on the Goldstein
+       scale, turning friendly."`` (the scale glossed the first time).
     4. **Factions** (if ``factions`` given) - the faction with the largest
        influence in an actor (ties: alphabetical) differs from the previous
        month's: ``"USSR: the hawks faction overtakes the doves faction
@@ -316,47 +122,43 @@ def narrate(
     def add(date: str, prio: int, key: tuple, text: str) -> None:
         items.setdefault(str(date), []).append((prio, key, text))
 
-    rank = _actor_rank(names, pairs, log, factions)
+    rank = actor_rank(names, pairs, log, factions)
     dates: set[str] = set()
     for t in (pairs, log, triangles, factions):
-        if not _empty(t) and "date" in t.columns:
+        if not empty(t) and "date" in t.columns:
             dates.update(t["date"].astype(str))
 
-    changes = [] if _empty(pairs) else _relation_changes(pairs, names, rank, threshold)
-    event_items = _event_items(events, log, dates or None)
-
+    changes = [] if empty(pairs) else relation_changes(pairs, names, rank, threshold)
     used: set[int] = set()
-    for date, order, text, involved in event_items:
+    for date, order, text, involved in event_items(events, log, dates or None):
         for j, (cdate, pair, _prio, _key, ctext) in enumerate(changes):
             if j not in used and cdate == date and pair in involved:
                 text += " " + ctext
                 used.add(j)
-        add(date, _P_EVENT, (order,), text)
+        add(date, P_EVENT, (order,), text)
     for j, (date, _pair, prio, key, text) in enumerate(changes):
         if j not in used:
             add(date, prio, key, text)
-    if not _empty(triangles):
-        for date, key, text in _triangle_items(triangles, names):
-            add(date, _P_TRIANGLE, key, text)
-    if not _empty(log) and "action" in log.columns:
-        for date, key, text in _channel_items(log, names, rank):
-            add(date, _P_CHANNEL, key, text)
-    if not _empty(factions):
-        for date, key, text in _faction_items(factions, names, rank):
-            add(date, _P_FACTION, key, text)
+    if not empty(triangles):
+        for date, key, text in triangle_items(triangles, names):
+            add(date, P_TRIANGLE, key, text)
+    if not empty(log) and "action" in log.columns:
+        for date, key, text in channel_items(log, names, rank, pairs, every_wording=False):
+            add(date, P_CHANNEL, key, text)
+    if not empty(factions):
+        for date, key, text in faction_items(factions, names, rank):
+            add(date, P_FACTION, key, text)
 
-    lines: list[str] = []
+    dated: list[tuple[str, str]] = []
     for date in sorted(items):
         month = sorted(items[date], key=lambda x: (x[0], x[1]))
-        seen: set[str] = set()
-        kept = 0
+        kept: list[str] = []
         for _prio, _key, text in month:
-            if text in seen or kept >= max_lines_per_month:
-                continue
-            seen.add(text)
-            lines.append(f"{date}: {text}")
-            kept += 1
-    return lines
+            if text not in kept and len(kept) < max_lines_per_month:
+                kept.append(text)
+        dated += [(date, text) for text in kept]
+    texts = fill_glosses([text for _, text in dated])
+    return [f"{date}: {text}" for (date, _), text in zip(dated, texts, strict=True)]
 
 
 def narrative_text(lines: Sequence[str]) -> str:

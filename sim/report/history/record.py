@@ -1,39 +1,11 @@
-"""The historical record the debrief compares a class's run with, in the project's words.
-
-A restatement (never a quotation) of the dated events and the causal claims
-collected from the source articles (the project's history digest), each with
-its citation. ``actors`` names the scenario actor ids an entry concerns, so a
-debrief can read the run's relations at that date; an entry whose actors are
-not in a run is still listed, without the comparison.
-"""
+"""The dated events of the record, restated in the project's words, each with its source
+and the actor ids it concerns."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sim.scenario.calendar import parse_month
-
-SOURCES: dict[str, str] = {
-    "Patel2025": (
-        'Patel, A. (2025). "Soviet-Taiwanese Relations during the Cold War: The One China '
-        'policy and a saga of rapprochements." Shiksha Samvad 3(2): 193-200.'
-    ),
-    "Tang": (
-        'Tang, A. (c. 2018). "Are Closer Taiwan-Russia Relations Possible? How?" '
-        "CommonWealth Magazine (English edition)."
-    ),
-    "Politika2024": "Commentary on Russia-Taiwan relations (unsigned, 2024).",
-    "CDR2024": (
-        "Report on Taiwanese machine tools reaching Russia after 2022, citing the Centre "
-        "for Defence Reforms (c. 2024)."
-    ),
-    "Matsumura2018": "Matsumura, M. (c. 2018). Op-ed on Taiwan and export-control regimes, Taipei Times.",
-    "Kissinger1994": "Kissinger, H. (1994). Diplomacy. (as cited by Patel2025)",
-    "Gaddis2006": "Gaddis, J. L. (2006). The Cold War. (as cited by Patel2025)",
-    "MID5": "Palmer et al. (2022), Militarized Interstate Disputes 5.0.",
-    "ICB": "Brecher et al., International Crisis Behavior v14 (2021).",
-    "COW_ALLIANCE": "Gibler (2009), COW Formal Alliances v4.1.",
-}
 
 
 @dataclass(frozen=True)
@@ -389,115 +361,3 @@ TIMELINE: tuple[Entry, ...] = (
         "USSR",
     ),
 )
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A causal claim of the sources, restated, with the years it speaks about."""
-
-    number: int
-    text: str
-    source: str
-    start: int
-    end: int
-    actors: tuple[str, ...] = field(default=())
-
-
-CLAIMS: tuple[Claim, ...] = (
-    Claim(
-        1,
-        "National interest, judged hard-headedly, drives states; ideology comes second "
-        "(the Sino-Soviet split, the Soviet flirtation with Taipei and the Sino-US opening all "
-        "show it).",
-        "Patel2025",
-        1945,
-        2030,
-    ),
-    Claim(
-        2,
-        "Under bipolarity the lesser powers (PRC, ROC) win room to manoeuvre by playing "
-        "one superpower off against the other.",
-        "Patel2025, after Gaddis2006",
-        1945,
-        1991,
-        ("PRC", "ROC"),
-    ),
-    Claim(
-        3,
-        "Moscow's 1969 opening to Taipei depended on the escalating conflict with Beijing; "
-        "once border talks started, the Soviet leaders buried the secret channel to protect "
-        "them.",
-        "Patel2025",
-        1965,
-        1975,
-        ("USSR", "ROC", "PRC"),
-    ),
-    Claim(
-        4,
-        "Playing the 'Taiwan card' and the 'Soviet card' as signals to Beijing and "
-        "Washington gained Moscow and Taipei nothing; if anything it sped up the Sino-US "
-        "rapprochement.",
-        "Patel2025",
-        1965,
-        1980,
-        ("USSR", "ROC", "US", "PRC"),
-    ),
-    Claim(
-        5,
-        "After Beijing and Washington came together, Moscow judged that mending relations "
-        "with Beijing paid better than a Taiwan option, and returned to One China.",
-        "Patel2025",
-        1970,
-        1990,
-        ("USSR", "PRC", "ROC"),
-    ),
-    Claim(
-        6,
-        "Washington needed no card to play: fear of the USSR was enough to make China cooperate.",
-        "Patel2025, after Kissinger1994",
-        1968,
-        1980,
-        ("US", "PRC", "USSR"),
-    ),
-    Claim(
-        7,
-        "Russia is pragmatic: Taipei can deepen ties only where they help Russia's economy "
-        "without crossing the One China line, and after 2014 (more so after 2022) Russia's "
-        "dependence on China leaves Taipei no room.",
-        "Tang; Politika2024",
-        1990,
-        2030,
-        ("USSR", "ROC", "PRC"),
-    ),
-    Claim(
-        8,
-        "Sanctions are only as strong as their enforcement: with weak enforcement and "
-        "routes through third countries, Taiwanese equipment keeps reaching Russia.",
-        "CDR2024; Politika2024; Matsumura2018",
-        2014,
-        2030,
-        ("ROC", "USSR"),
-    ),
-)
-
-
-def cite(keys: str) -> str:
-    """Full references for a citation string like 'Patel2025; MID5'."""
-    out = []
-    for part in keys.replace(",", ";").split(";"):
-        k = part.strip().split(" ")[-1]
-        if k in SOURCES and SOURCES[k] not in out:
-            out.append(SOURCES[k])
-    return " ".join(out)
-
-
-def entries_near(start: str, end: str, margin_months: int = 24) -> list[Entry]:
-    """Record entries overlapping the window widened by ``margin_months`` on each side."""
-    a, b = parse_month(start) - margin_months, parse_month(end) + margin_months
-    return [e for e in TIMELINE if e.span[1] >= a and e.span[0] <= b]
-
-
-def claims_for(start: str, end: str, ids: list[str], margin_years: int = 5) -> list[Claim]:
-    """Claims speaking about years near the window (general claims always apply)."""
-    y0, y1 = int(start[:4]) - margin_years, int(end[:4]) + margin_years
-    return [c for c in CLAIMS if c.end >= y0 and c.start <= y1]
