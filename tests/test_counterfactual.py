@@ -15,17 +15,9 @@ from sim.scenario.config import REPO
 from sim.scenario.errors import ConfigError
 from sim.scenario.options import checked_config
 from sim.scenario.schema import Series
-from sim.studies.counterfactual import (
-    SUMMARY_COLUMNS,
-    Outcome,
-    check_outcomes,
-    cmd_compare,
-    compare,
-    default_outcomes,
-    outcome_value,
-    paired_summary,
-    parse_outcome,
-)
+from sim.studies.counterfactual import SUMMARY_COLUMNS, cmd_compare, compare, default_outcomes
+from sim.studies.outcomes import Outcome, check_outcomes, outcome_value, parse_outcome
+from sim.studies.paired import paired_summary
 from tests import HANG_GUARD
 
 CARDPLAY = REPO / ".venv" / "bin" / "cardplay"
