@@ -138,7 +138,7 @@ def load_claims(path: Path) -> tuple[Path, str, ClaimBook]:
             else err["msg"].lower()
         )
         value = "(missing)" if kind == "missing" else err.get("input")
-        raise ConfigError(f"claims.{key}" if key != "claims" else key, value, valid) from None
+        raise ConfigError(key, value, valid) from None
     seen: set[int] = set()
     for claim in book.claims:
         where = f"claims.{claim.id}"
@@ -153,7 +153,7 @@ def load_claims(path: Path) -> tuple[Path, str, ClaimBook]:
                 raise ConfigError(f"{where}.tests.{t.name}", t.name, "test names must be unique")
             for side in ("baseline", "counterfactual"):
                 for k, text in enumerate(getattr(t, side)):
-                    if not OVERRIDE.match(text) or text.split("=", 1)[0].endswith(".seed"):
+                    if not OVERRIDE.match(text):
                         raise ConfigError(
                             f"{where}.tests.{t.name}.{side}.{k}",
                             text,
