@@ -20,7 +20,8 @@ import yaml
 from sim.record.run import simulate
 from sim.scenario.config import REPO
 from sim.scenario.errors import ConfigError
-from sim.studies.claims import CLAIM_COLUMNS, claims_file, load_claims, prepare, run_claims
+from sim.studies.claims import claims_file, load_claims, prepare, run_claims
+from sim.studies.claims_report import CLAIM_COLUMNS
 from sim.studies.outcomes import outcome_value
 from sim.studies.paired import NOT_SUPPORTED, SUPPORTED, verdict
 from tests import HANG_GUARD

@@ -20,7 +20,7 @@ from sim.record import provenance
 from sim.record.ensemble import fact_matrix
 from sim.scenario.config import REPO
 from sim.scenario.options import checked_config
-from sim.studies.validation import (
+from sim.studies.evidence import (
     CONSISTENCY,
     EVIDENCE,
     MISSED,
@@ -28,13 +28,14 @@ from sim.studies.validation import (
     TABLE_COLUMNS,
     WEAK,
     ScenarioResult,
-    cmd_validate,
     fact_role,
     null_configs,
     passes,
     skill,
 )
-from sim.studies.validation_report import key_pairs, report_markdown
+from sim.studies.fans import key_pairs
+from sim.studies.validation import cmd_validate
+from sim.studies.validation_report import report_markdown
 from tests import HANG_GUARD
 
 CARDPLAY = REPO / ".venv" / "bin" / "cardplay"

@@ -24,8 +24,7 @@ import pytest
 from sim.scenario.config import scenario_names
 from sim.scenario.options import checked_config
 from sim.studies.claims import claims_file, load_claims, prepare, run_claims
-from sim.studies.paired import SUPPORTED
-from sim.studies.validation import (
+from sim.studies.evidence import (
     EVIDENCE,
     FACT_THRESHOLD,
     MEAN_THRESHOLD,
@@ -33,6 +32,7 @@ from sim.studies.validation import (
     null_configs,
     run_scenario,
 )
+from sim.studies.paired import SUPPORTED
 
 RUNS = 100
 ANTICIPATION_POINTS = 15

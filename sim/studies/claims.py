@@ -42,7 +42,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import pandas as pd
 from pydantic import Field, ValidationError
 
 from sim.scenario.errors import ConfigError
@@ -56,12 +55,6 @@ from sim.studies.shell import data_file, read_yaml
 #: A claim file's overrides may change the model's inputs, nothing else (data only).
 OVERRIDE = re.compile(r"^(actors|relations|events|mechanics)\.[A-Za-z0-9_.]+=.+$")
 NOT_RUN = "not run"
-CLAIM_COLUMNS = [
-    "claim", "title", "test", "scenario", "outcome", "unit", "expect", "pairs",
-    "baseline_mean", "counterfactual_mean", "effect", "ci_low", "ci_high", "confidence",
-    "wilcoxon_p", "censored_baseline", "censored_counterfactual", "verdict", "reason",
-    "claim_verdict",
-]  # fmt: skip
 
 
 class ClaimTest(Strict):
@@ -284,45 +277,6 @@ def run_claims(
         e.summary = row.to_dict()
         e.verdict, e.reason = verdict(row.ci_low, row.ci_high, e.test.expect)
     return study
-
-
-# --- tables ---------------------------------------------------------------------------------
-
-
-def claims_table(study: ClaimStudy) -> pd.DataFrame:
-    """One row per test run, and one per claim not expressible or not run here."""
-    rows = []
-    for claim in study.claims:
-        overall = study.claim_verdict(claim)[0]
-        tests = [e for e in study.experiments if e.claim.id == claim.id]
-        for e in tests:
-            s = e.summary or {}
-            rows.append(
-                [claim.id, claim.title, e.test.name, e.test.scenario, e.outcome.label(),
-                 e.outcome.unit, e.test.expect, s.get("runs", 0), s.get("baseline_mean"),
-                 s.get("variant_mean"), s.get("mean_difference"), s.get("ci_low"),
-                 s.get("ci_high"), s.get("confidence"), s.get("wilcoxon_p"),
-                 s.get("censored_baseline"), s.get("censored_variant"), e.verdict, e.reason,
-                 overall]
-            )  # fmt: skip
-        if not tests:
-            why = study.claim_verdict(claim)[1]
-            rows.append(
-                [claim.id, claim.title, "", "", "", "", "", 0, *[None] * 9, overall, why, overall]
-            )
-    return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
-
-
-def claim_runs_table(study: ClaimStudy) -> pd.DataFrame:
-    """One row per test and seed: the paired values (both sides ran with that seed)."""
-    frames = []
-    for e in study.experiments:
-        if e.comparison is None:
-            continue
-        t = e.comparison.runs_table().drop(columns="outcome")
-        t = t.rename(columns=lambda c: c.replace("variant", "counterfactual"))
-        frames.append(t.assign(claim=e.claim.id, test=e.test.name)[["claim", "test", *t.columns]])
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 # --- the command ----------------------------------------------------------------------------

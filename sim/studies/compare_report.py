@@ -4,15 +4,17 @@ outcome's two distributions, the summary in words, and the folder (all or nothin
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from sim.studies.counterfactual import Comparison
+if TYPE_CHECKING:
+    from sim.studies.counterfactual import Comparison
 
 
 def _fan_table(cmp: Comparison, side: int) -> pd.DataFrame:
-    from sim.studies.validation_report import ensemble_pairs
+    from sim.studies.fans import ensemble_pairs
 
     cfg = cmp.baseline if side == 0 else cmp.variant
     ix = {a: k for k, a in enumerate(cfg.actor_ids)}
@@ -29,7 +31,7 @@ def comparison_figure(cmp: Comparison, summary: pd.DataFrame):
     from matplotlib.figure import Figure
 
     from sim.report.plots import OKABE_ITO, fan_chart
-    from sim.studies.validation_report import display_names, events_table
+    from sim.studies.fans import display_names, events_table
 
     names = display_names(cmp.baseline)
     fig = Figure(figsize=(16, 4.8), layout="constrained")

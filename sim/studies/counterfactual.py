@@ -161,7 +161,7 @@ def figure_pair(cfg: RunConfig, outcomes: list[Outcome]) -> tuple[str, str]:
             return s.actor, s.target
         if s.triad:
             return s.triad[0], s.triad[1]
-    from sim.studies.validation_report import key_pairs
+    from sim.studies.fans import key_pairs
 
     return key_pairs(cfg)[0]
 

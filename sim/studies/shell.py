@@ -17,18 +17,6 @@ from sim.scenario.errors import ConfigError
 from sim.scenario.options import pop_option
 
 
-def boolean(text: str) -> bool:
-    low = str(text).strip().lower()
-    if low in ("1", "true", "yes", "on"):
-        return True
-    if low in ("0", "false", "no", "off"):
-        return False
-    raise ValueError(text)
-
-
-boolean.__name__ = "boolean (true/false)"
-
-
 def run_options(overrides: list[str], default_runs: int = 200, least: int = 1, key="runs"):
     """``runs`` (at least ``least``) and ``n_jobs`` (>= 1, or -1 for all cores)."""
     runs = pop_option(overrides, key, default_runs)
