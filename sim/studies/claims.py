@@ -246,7 +246,7 @@ def prepare(
     ``scenarios``, a claim runs only if all its tests' scenarios are among them."""
     path, text, book = loaded
     claims = [c for c in book.claims if ids is None or c.id in ids]
-    experiments, skipped = [], {}
+    experiments, skipped, checked = [], {}, set()
     for claim in claims:
         needed = sorted({t.scenario for t in claim.tests})
         missing = [s for s in needed if scenarios is not None and s not in scenarios]
@@ -254,7 +254,9 @@ def prepare(
             skipped[claim.id] = "needs scenario " + ", ".join(missing) + " in this validation"
             continue
         for t in claim.tests:
-            _check_scenario(claim, t, overrides)
+            if t.scenario not in checked:
+                _check_scenario(claim, t, overrides)
+                checked.add(t.scenario)
             experiments.append(_resolve(claim, t, overrides))
     return ClaimStudy(path, text, claims, experiments, skipped, list(overrides))
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from sim.studies.claims import ClaimStudy
 
 CLAIM_COLUMNS = [
-    "claim", "title", "test", "scenario", "outcome", "unit", "expect", "pairs",
+    "claim", "title", "test", "scenario", "counterfactual", "outcome", "unit", "expect", "pairs",
     "baseline_mean", "counterfactual_mean", "effect", "ci_low", "ci_high", "confidence",
     "wilcoxon_p", "censored_baseline", "censored_counterfactual", "verdict", "reason",
     "claim_verdict",
@@ -33,7 +33,8 @@ def claims_table(study: ClaimStudy) -> pd.DataFrame:
         for e in tests:
             s = e.summary or {}
             rows.append(
-                [claim.id, claim.title, e.test.name, e.test.scenario, e.outcome.label(),
+                [claim.id, claim.title, e.test.name, e.test.scenario,
+                 " ".join(e.test.counterfactual), e.outcome.label(),
                  e.outcome.unit, e.test.expect, s.get("runs", 0), s.get("baseline_mean"),
                  s.get("variant_mean"), s.get("mean_difference"), s.get("ci_low"),
                  s.get("ci_high"), s.get("confidence"), s.get("wilcoxon_p"),
@@ -43,7 +44,21 @@ def claims_table(study: ClaimStudy) -> pd.DataFrame:
         if not tests:
             why = study.claim_verdict(claim)[1]
             rows.append(
-                [claim.id, claim.title, "", "", "", "", "", 0, *[None] * 9, overall, why, overall]
+                [
+                    claim.id,
+                    claim.title,
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    0,
+                    *[None] * 9,
+                    overall,
+                    why,
+                    overall,
+                ]
             )
     return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
 
