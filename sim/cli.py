@@ -135,6 +135,7 @@ COMMANDS: dict[str, Callable[[list[str]], int] | str] = {
     "run": cmd_run,
     "validate": "sim.studies.validation:cmd_validate",
     "compare": "sim.studies.counterfactual:cmd_compare",
+    "claims": "sim.studies.claims:cmd_claims",
     "ensemble": "sim.studies.study:cmd_ensemble",
     "sensitivity": "sim.studies.sensitivity:cmd_sensitivity",
     "calibrate": "sim.studies.calibration:cmd_calibrate",
@@ -183,6 +184,7 @@ def usage() -> str:
         "  run        run one scenario (default): cardplay run scenario=1969_border_clash seed=7\n"
         "  validate   stylized-fact pass rates: cardplay validate scenario=1969_border_clash runs=200\n"
         "  compare    a counterfactual on common random numbers: cardplay compare variant=...\n"
+        "  claims     the sources' causal claims as paired counterfactuals: cardplay claims pairs=200\n"
         "  ensemble   seeded replicates to one tidy table and a fan chart: cardplay ensemble runs=200\n"
         "  sensitivity  SALib Morris / Sobol: cardplay sensitivity experiment=sensitivity_1969\n"
         "  calibrate  fit mechanics to the record: cardplay calibrate experiment=calibrate_mechanics\n"

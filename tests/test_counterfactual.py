@@ -15,17 +15,9 @@ from sim.scenario.config import REPO
 from sim.scenario.errors import ConfigError
 from sim.scenario.options import checked_config
 from sim.scenario.schema import Series
-from sim.studies.counterfactual import (
-    SUMMARY_COLUMNS,
-    Outcome,
-    check_outcomes,
-    cmd_compare,
-    compare,
-    default_outcomes,
-    outcome_value,
-    paired_summary,
-    parse_outcome,
-)
+from sim.studies.counterfactual import SUMMARY_COLUMNS, cmd_compare, compare, default_outcomes
+from sim.studies.outcomes import Outcome, check_outcomes, outcome_value, parse_outcome
+from sim.studies.paired import paired_summary
 from tests import HANG_GUARD
 
 CARDPLAY = REPO / ".venv" / "bin" / "cardplay"
@@ -94,6 +86,38 @@ def test_outcome_values_and_crossings():
     cross = parse_outcome(f"var=relation,actor=US,target=PRC,above={rel[10]}", 0)
     months, censored = outcome_value(res, cross)
     assert not censored and rel[int(months)] > rel[10] and (rel[: int(months)] <= rel[10]).all()
+
+
+def test_crossing_statistic_is_in_months_and_censored_when_never_crossed():
+    base, _ = configs()
+    res = simulate(base.model_copy(update={"seed": 5}))
+    rel = res.relation[:, res.ids.index("US"), res.ids.index("PRC")]
+    o = parse_outcome("var=relation,actor=US,target=PRC,stat=crossing,level=2", 0)
+    assert o.is_time and outcome_value(res, o) == (float(len(rel)), True)
+    level = float(rel[12])
+    o = parse_outcome(f"var=relation,actor=US,target=PRC,stat=crossing,level={level}", 0)
+    months, censored = outcome_value(res, o)
+    assert not censored and months == float(np.flatnonzero(rel > level)[0])
+
+
+def test_facts_outcome_is_the_share_of_facts_held():
+    from sim.record.facts import evaluate
+
+    base, _ = configs()
+    res = simulate(base.model_copy(update={"seed": 2}))
+    held = evaluate(res)
+    every = parse_outcome("record:facts=all", 0)
+    assert every.facts == ("all",) and every.unit == "share of facts that hold"
+    assert outcome_value(res, every) == (sum(held.values()) / len(held), False)
+    two = list(held)[:2]
+    some = parse_outcome(f"facts={two[0]}+{two[1]}", 1)
+    assert outcome_value(res, some) == ((held[two[0]] + held[two[1]]) / 2, False)
+    with pytest.raises(ConfigError) as err:
+        check_outcomes(base, [parse_outcome("facts=no_such_fact", 2)])
+    assert err.value.key == "outcome.outcome2.facts"
+    with pytest.raises(ConfigError) as err:
+        parse_outcome("facts=all,var=stance", 3)
+    assert err.value.key == "outcome.outcome3.var"
 
 
 def test_default_outcomes_come_from_the_experiment_file():
