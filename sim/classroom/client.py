@@ -1,11 +1,9 @@
 """A minimal HTTP client for the classroom API (tests, scripted teams, notebooks).
 
-```pycon
 >>> c = Client("http://127.0.0.1:8765", key="...")           # doctest: +SKIP
 >>> opened = c.post("/api/session", {"seats": ["ROC"]})[1]  # doctest: +SKIP
 >>> team = Client(c.base, token=opened["codes"]["ROC"])      # doctest: +SKIP
 >>> team.get("/api/state")[1]["me"]["options"][0]            # doctest: +SKIP
-```
 """
 
 from __future__ import annotations
