@@ -12,10 +12,19 @@ from __future__ import annotations
 import typing
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
 from sim.scenario.calendar import parse_month
+from sim.scenario.datasets import CCODES
 from sim.scenario.errors import ConfigError
+from sim.scenario.userfiles import NAME, NAME_RULE
 
 INTERESTS = ("security", "economy", "sovereignty", "ideology", "leverage")
 MOVES = (
@@ -39,23 +48,42 @@ MOVES = (
 )
 SIGNALS = ("casualties", "threat", "detente", "talks", "sanctions")
 RECOGNITION = ("none", "unofficial", "formal")
-Unit = Annotated[float, Field(ge=0.0, le=1.0)]
-Signed = Annotated[float, Field(ge=-1.0, le=1.0)]
+#: Documented maxima (docs/scenarios.md): a window's steps, years, trade, other magnitudes.
+MAX_STEPS = 600  # 50 years of monthly steps
+YEARS = (1800, 2200)
+MAX_TRADE = 1e7  # US$ millions a year: ten trillion
+MAX_MAGNITUDE = 1e9  # a fact's threshold or margin
+
+
+def _not_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("a number, not true/false")
+    return value
+
+
+#: Numbers: finite (the models refuse inf and nan) and never a boolean.
+Real = Annotated[float, BeforeValidator(_not_bool)]
+Whole = Annotated[int, BeforeValidator(_not_bool)]
+Unit = Annotated[Real, Field(ge=0.0, le=1.0)]
+Signed = Annotated[Real, Field(ge=-1.0, le=1.0)]
+Magnitude = Annotated[Real, Field(ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 def _month(value: str) -> str:
     parse_month(value)
+    if not YEARS[0] <= int(value[:4]) <= YEARS[1]:
+        raise ValueError(f"a year in {YEARS[0]}..{YEARS[1]}")
     return value
 
 
 class Window(Strict):
     start: str
     end: str
-    step_months: int = Field(1, ge=1, le=12)
+    step_months: Whole = Field(1, ge=1, le=12)
 
     _start = field_validator("start", "end")(_month)
 
@@ -81,11 +109,11 @@ class PartialWeights(Strict):
 class Gains(Strict):
     """How much each domestic signal moves a faction's influence (free parameters)."""
 
-    casualties: float = Field(0.0, ge=-5, le=5)
-    threat: float = Field(0.0, ge=-5, le=5)
-    detente: float = Field(0.0, ge=-5, le=5)
-    talks: float = Field(0.0, ge=-5, le=5)
-    sanctions: float = Field(0.0, ge=-5, le=5)
+    casualties: Real = Field(0.0, ge=-5, le=5)
+    threat: Real = Field(0.0, ge=-5, le=5)
+    detente: Real = Field(0.0, ge=-5, le=5)
+    talks: Real = Field(0.0, ge=-5, le=5)
+    sanctions: Real = Field(0.0, ge=-5, le=5)
 
 
 class Faction(Strict):
@@ -104,8 +132,8 @@ class Claim(Strict):
 
 class Actor(Strict):
     name: str
-    ccode: int | None = None
-    capability: float | None = Field(None, gt=0, le=1)
+    ccode: Whole | None = None
+    capability: Real | None = Field(None, gt=0, le=1)
     regime: str = "unspecified"
     weights: Weights
     weights_source: str = ""
@@ -133,8 +161,8 @@ class Pair(Strict):
     channel: Unit = 0.0
     recognition: Literal["none", "unofficial", "formal"] = "formal"
     commitment: Unit | Literal["cow"] = 0.0
-    trade: float = Field(0.0, ge=0.0)
-    trade_growth: float = Field(0.0, ge=-0.5, le=0.5)
+    trade: Real = Field(0.0, ge=0.0, le=MAX_TRADE)
+    trade_growth: Real = Field(0.0, ge=-0.5, le=0.5)
     controls: Unit = 0.0
     leakage: Unit = 0.0
     rivalry: Unit = 0.0
@@ -204,7 +232,7 @@ class TradeShock(Strict):
     type: Literal["trade_shock"]
     actor: str
     target: str
-    factor: float = Field(gt=0.0, le=10.0)
+    factor: Real = Field(gt=0.0, le=10.0)
 
 
 class RivalryChange(Strict):
@@ -245,7 +273,7 @@ class Event(Strict):
     kind: str
     citation: str = Field(min_length=3)
     enabled: bool = True
-    scale: float = Field(1.0, ge=0.0, le=10.0)
+    scale: Real = Field(1.0, ge=0.0, le=10.0)
     narrative: str = ""
     effects: list[Effect] = Field(min_length=1)
 
@@ -291,7 +319,7 @@ class Series(Strict):
         "change",
         "crossing",
     ] = "mean"
-    level: float = 0.0  # for ``crossing``: the first step (a date) the series is above it
+    level: Magnitude = 0.0  # for ``crossing``: the first step (a date) the series is above it
     start: str | None = Field(None, alias="from")
     end: str | None = Field(None, alias="to")
     date: str | None = None
@@ -300,8 +328,8 @@ class Series(Strict):
 class Compare(Strict):
     left: Series
     op: Literal["<", "<=", ">", ">=", "==", "!="]
-    right: Series | float | str
-    margin: float = 0.0
+    right: Series | Magnitude | str
+    margin: Magnitude = 0.0
 
 
 class AllOf(Strict):
@@ -332,13 +360,13 @@ class Fact(Strict):
 class Mechanics(Strict):
     """Decision constants: one set for every scenario (free parameters, see docs/model.md)."""
 
-    depth: int = Field(1, ge=0, le=3)
+    depth: Whole = Field(1, ge=0, le=3)
     policy: Literal["model", "hold", "random"] = "model"
-    temperature: float = Field(0.00373, gt=0.0, le=10.0)
+    temperature: Real = Field(0.00373, gt=0.0, le=10.0)
     momentum: Unit = 0.247
     reciprocity: Unit = 0.321
-    balance_pressure: float = Field(1.8, ge=0.0, le=5.0)
-    collusion: float = Field(0.889, ge=0.0, le=10.0)
+    balance_pressure: Real = Field(1.8, ge=0.0, le=5.0)
+    collusion: Real = Field(0.889, ge=0.0, le=10.0)
     channel_weight: Unit = 0.265
     step: Unit = 0.1
     escalation: Unit = 0.25
@@ -347,21 +375,21 @@ class Mechanics(Strict):
     trade_step: Unit = 0.1
     controls_step: Unit = 0.274
     commitment_step: Unit = 0.1
-    trade_elasticity: float = Field(0.161, ge=0.0, le=10.0)
+    trade_elasticity: Real = Field(0.161, ge=0.0, le=10.0)
     trade_adjustment: Unit = 0.2
     indirect_value: Unit = 0.5
     influence_rate: Unit = 0.3
     influence_memory: Unit = 0.7
-    rival_warmth_cost: float = Field(2.56, ge=0.0, le=10.0)
-    channel_cost: float = Field(0.02, ge=0.0, le=1.0)
+    rival_warmth_cost: Real = Field(2.56, ge=0.0, le=10.0)
+    channel_cost: Real = Field(0.02, ge=0.0, le=1.0)
     reversion: Unit = 0.0647
-    retaliation: float = Field(0.978, ge=0.0, le=10.0)
-    reneging: float = Field(0.5, ge=0.0, le=10.0)
-    solidarity: float = Field(1.12, ge=0.0, le=10.0)
-    exposure: float = Field(0.873, ge=0.0, le=10.0)
-    stakes: float = Field(0.288, ge=0.0, le=10.0)
+    retaliation: Real = Field(0.978, ge=0.0, le=10.0)
+    reneging: Real = Field(0.5, ge=0.0, le=10.0)
+    solidarity: Real = Field(1.12, ge=0.0, le=10.0)
+    exposure: Real = Field(0.873, ge=0.0, le=10.0)
+    stakes: Real = Field(0.288, ge=0.0, le=10.0)
     alignment: Signed = 0.3
-    support_gain: float = Field(0.0, ge=0.0, le=100.0)
+    support_gain: Real = Field(0.0, ge=0.0, le=100.0)
     positional: Unit = 0.0
     parity_floor: Unit = 0.5
     unilateral: Unit = 1.0
@@ -379,11 +407,11 @@ class Output(Strict):
 class RunConfig(Strict):
     """A validated run: scenario, mechanics, seed and output options."""
 
-    name: str
+    name: Annotated[str, Field(pattern=NAME.pattern)]
     title: str = ""
     era: str = ""
     description: str = ""
-    seed: int = Field(0, ge=0, le=2**63 - 1)
+    seed: Whole = Field(0, ge=0, le=2**63 - 1)
     window: Window
     actors: dict[str, Actor] = Field(min_length=2)
     relations: dict[str, dict[str, Pair]] = {}
@@ -424,7 +452,12 @@ def _valid_text(err: dict[str, Any], model_fields: list[str] | None) -> str:
         return "unknown effect type; valid types: " + str(ctx.get("expected_tags", ""))
     if kind == "missing":
         return "required key is missing"
-    return err["msg"].lower()
+    if kind == "string_pattern_mismatch":
+        return "a name: " + NAME_RULE
+    if kind == "finite_number":
+        return "a finite number"
+    msg = err["msg"]
+    return msg.removeprefix("Value error, ") if kind == "value_error" else msg.lower()
 
 
 def _without_tags(loc: tuple) -> tuple:
@@ -490,7 +523,8 @@ def revalidate(raw: dict[str, Any]) -> RunConfig:
     try:
         cfg = RunConfig.model_validate(raw)
     except ValidationError as exc:
-        err = exc.errors()[0]
+        errors = exc.errors()  # a misspelt key before the key it leaves missing
+        err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
         loc = _without_tags(err["loc"])
         key = ".".join(str(p) for p in loc) or "<config>"
         value = "(missing)" if err["type"] == "missing" else err.get("input")
@@ -534,6 +568,8 @@ def _cross_check(cfg: RunConfig) -> None:
         raise ConfigError(
             "window.end", cfg.window.end, f"must be after window.start {cfg.window.start}"
         )
+    if (end - start) // cfg.window.step_months + 1 > MAX_STEPS:
+        raise ConfigError("window.end", cfg.window.end, f"a window of at most {MAX_STEPS} steps")
 
     for aid, a in cfg.actors.items():
         for k, item in enumerate(a.forbid):
@@ -557,6 +593,19 @@ def _cross_check(cfg: RunConfig) -> None:
                 )
         if a.ccode is None and a.capability is None:
             raise ConfigError(f"actors.{aid}.ccode", None, "give a COW ccode or a capability value")
+        if a.ccode is not None and a.ccode not in CCODES:
+            raise ConfigError(
+                f"actors.{aid}.ccode",
+                a.ccode,
+                "a COW code the data cover: "
+                + ", ".join(f"{c} ({n})" for c, n in CCODES.items())
+                + "; else give a capability",
+            )
+        for year in a.names:
+            if not (year.isdigit() and len(year) == 4):
+                raise ConfigError(
+                    f"actors.{aid}.names.{year}", a.names[year], "keys are years YYYY"
+                )
 
     for aid, row in cfg.relations.items():
         actor(f"relations.{aid}", aid)
