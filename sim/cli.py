@@ -60,10 +60,12 @@ def check_options(cmd: Command, args: list[str]) -> list[str]:
         elif not sep:
             if cmd.config:
                 raise ConfigError("<override>", a, "overrides look like key=value")
+        elif bare == "hydra.searchpath" and cmd.config:
+            pass  # folders of the user's own scenarios (docs/scenarios.md)
         elif bare.split(".")[0].split("/")[0] == "hydra":
             if not cmd.hydra:
                 raise ConfigError(bare, value, f"not used by cardplay {cmd.name}", doc=cmd.doc)
-            if not multirun and not bare.startswith("hydra.searchpath"):
+            if not multirun:
                 raise ConfigError(bare, value, "a Hydra setting used only with --multirun")
         elif not cmd.config or not _is_config_key(bare, sweep):
             accepts = ", ".join(o.name for o in cmd.options)
@@ -75,13 +77,6 @@ def check_options(cmd: Command, args: list[str]) -> list[str]:
                 doc=cmd.doc,
             )
         out.append(a)
-    if cmd.name == "compare" and not any(a.split("=")[0] in ("variant", "experiment") for a in out):
-        raise ConfigError(
-            "variant",
-            None,
-            "compare needs variant='key=value ...' or experiment=compare_<name>",
-            doc=cmd.doc,
-        )
     return [*flags, *out]
 
 

@@ -10,6 +10,7 @@ from sim.scenario.errors import ConfigError
 REPO = Path(__file__).resolve().parents[2]
 CONFIG_DIR = REPO / "configs"
 SCENARIO_DIR = REPO / "scenarios"
+EXPERIMENT_DIR = REPO / "experiments"
 
 
 def scenario_names() -> list[str]:
@@ -37,7 +38,7 @@ def compose_with(
     config_dir = Path(config_dir or CONFIG_DIR)
     overrides = list(overrides)
     check_grammar(overrides)
-    overrides, _ = userfiles.named_sweep(overrides, config_dir)
+    overrides, _ = userfiles.named_sweep(overrides, config_dir, EXPERIMENT_DIR)
     scenario = userfiles.check_scenario(overrides, config_dir)  # data only, before Hydra reads it
     for _ in range(len(overrides) + 1):
         try:

@@ -117,11 +117,11 @@ def check_sweep(overrides: list[str], check_job: Callable[[dict], object] | None
     first bad point.
     """
     from sim.scenario import userfiles
-    from sim.scenario.config import CONFIG_DIR, check_grammar, compose_with
+    from sim.scenario.config import CONFIG_DIR, EXPERIMENT_DIR, check_grammar, compose_with
     from sim.scenario.schema import validate
 
     check_grammar(overrides)
-    named, grid = userfiles.named_sweep(overrides, CONFIG_DIR)
+    named, grid = userfiles.named_sweep(overrides, CONFIG_DIR, EXPERIMENT_DIR)
     for case in sweep_cases(named, grid):
         raw, _ = compose_with(case)
         if "study" not in raw:

@@ -162,8 +162,10 @@ def scenario_file(path: Path) -> dict:
 # --- named sweeps -------------------------------------------------------------------------
 
 
-def named_sweep(overrides: list[str], config_dir: Path) -> tuple[list[str], dict[str, str]]:
-    """Register a named sweep read from ``experiments/`` with Hydra; returns the overrides
+def named_sweep(
+    overrides: list[str], config_dir: Path, experiments: Path
+) -> tuple[list[str], dict[str, str]]:
+    """Register a named sweep read from ``experiments`` with Hydra; returns the overrides
     (``scenario=`` added from the file unless given) and the file's grid ``{key: values}``.
 
     The package's own experiment configs (``configs/experiment/``) are left to Hydra.
@@ -171,14 +173,12 @@ def named_sweep(overrides: list[str], config_dir: Path) -> tuple[list[str], dict
     name = choice(overrides, "experiment")
     if name is None or (config_dir / "experiment" / f"{name}.yaml").is_file():
         return list(overrides), {}
-    from sim.scenario.config import REPO
-
     path = Path(name)
     if path.suffix not in (".yaml", ".yml"):
         check_name("experiment", name)
-        path = REPO / "experiments" / f"{name}.yaml"
+        path = experiments / f"{name}.yaml"
     if not path.is_file() or not path.stem.startswith("sweep_"):
-        known = sorted(p.stem for p in (REPO / "experiments").glob("sweep_*.yaml"))
+        known = sorted(p.stem for p in experiments.glob("sweep_*.yaml"))
         raise ConfigError("experiment", name, "a named sweep; valid: sweep, " + ", ".join(known))
     data, where = yamlfile.load(path) or {}, yamlfile.shown(path)
     study, grid = _sweep_data(data, path.stem.removeprefix("sweep_"), where)

@@ -166,3 +166,20 @@ def _check_tree(root: yaml.Node, data_only: bool) -> None:
                 stack.append((v, dotted, above))
         elif data_only and isinstance(node, yaml.ScalarNode) and "${" in str(node.value):
             raise _Refused(node.start_mark, path, "data only: no ${...} interpolations")
+
+
+#: Top-level counts of experiment files: whole numbers (never true/false), bounded.
+COUNTS = {
+    "replicates": 100_000,
+    "runs": 100_000,
+    "sample_seed": 2**32 - 1,
+    "optimizer_seed": 2**32 - 1,
+}
+
+
+def check_counts(spec: dict, where: str) -> None:
+    """ConfigError unless each count an experiment file gives is a whole number in range."""
+    for key, hi in COUNTS.items():
+        v = spec.get(key)
+        if v is not None and (not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= hi):
+            raise ConfigError(key, v, f"a whole number 0..{hi:,}", where=where)
