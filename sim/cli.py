@@ -52,7 +52,7 @@ def check_options(cmd: Command, args: list[str]) -> list[str]:
     for a in overrides:
         key, sep, value = a.partition("=")
         bare = key.lstrip("+~")
-        if bare == "hydra.run.dir" and not multirun:
+        if bare == "hydra.run.dir" and cmd.hydra and not multirun:
             a, key, bare = f"out={value}", "out", "out"
         opt = cmd.option(bare)
         if opt is not None:

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from sim.scenario.errors import ConfigError
+from sim.scenario.errors import GUIDE, ConfigError
 
 MAX_BYTES = 1_000_000  # a scenario is a few kB
 MAX_ALIASES = 32  # anchors are a convenience, not a language
@@ -119,7 +119,7 @@ def loads(text: str, source: str = "<text>", *, data_only: bool = True) -> Any:
 
 def _error(source: str, mark, key: str, why: str) -> ConfigError:
     where = f"{source}:{mark.line + 1}" if mark is not None else source
-    return ConfigError(key or "<yaml>", None, why, where=where)
+    return ConfigError(key or "<yaml>", None, why, where=where, doc=GUIDE)
 
 
 def _check_tree(root: yaml.Node, data_only: bool) -> None:
