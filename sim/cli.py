@@ -231,7 +231,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     with interruptible():
         try:
-            return command(name)(check_options(cmd, args)) or 0
+            args = check_options(cmd, args)  # before the command's module is imported
+            return command(name)(args) or 0
         except ConfigError as exc:
             if cmd.option(str(exc.key)) is not None:
                 exc.doc = cmd.doc  # the command's own option: its document

@@ -110,9 +110,12 @@ def _made_parents(folder: Path) -> list[Path]:
 
 
 def _remove_empty(folders: list[Path]) -> None:
+    """Remove each folder while it is empty, nearest first; stop at one that holds files."""
     for p in folders:
         try:
             p.rmdir()
+        except FileNotFoundError:
+            continue
         except OSError:
             return
 
@@ -137,9 +140,12 @@ def staged(folder: Path) -> Iterator[Path]:
             shutil.rmtree(stage)
         stage.mkdir()
         yield stage
-        if folder.exists():
-            folder.rmdir()
-        os.replace(stage, folder)  # fails if another process filled the folder meanwhile
+        try:
+            if folder.exists():
+                folder.rmdir()
+            os.replace(stage, folder)
+        except OSError:  # another process filled the folder meanwhile
+            raise ConfigError("out", str(folder), "a new or empty folder (filled meanwhile)")
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         _remove_empty([folder, *made])
