@@ -23,8 +23,11 @@ from contextlib import contextmanager
 
 from sim.commands import COMMANDS, Command, help_text
 from sim.scenario.errors import ConfigError
-from sim.scenario.options import split_args
+from sim.scenario.options import TAKES_VALUE, split_args
 
+#: Hydra's flags cardplay run passes on (others would change where configs come from).
+RUN_FLAGS = {"--multirun", "-m", "--cfg", "-c", "--resolve", "--info", "-i", "--hydra-help"}
+RUN_FLAGS |= {"--package", "-p"}
 #: Keys a named sweep adds to the configuration (configs/experiment/sweep.yaml).
 SWEEP_KEYS = ("experiment", "replicates", "study")
 
@@ -43,6 +46,9 @@ def check_options(cmd: Command, args: list[str]) -> list[str]:
     other argument a key the command uses; raises ConfigError naming the first that is
     not. Returns the arguments, ``hydra.run.dir=`` spelt ``out=`` (kept one release)."""
     flags, overrides = split_args(args) if cmd.hydra else ([], list(args))
+    for prev, f in zip(["", *flags], flags, strict=False):
+        if prev not in TAKES_VALUE and f.split("=")[0] not in RUN_FLAGS:
+            raise ConfigError(f, None, "a flag of cardplay run: " + ", ".join(sorted(RUN_FLAGS)))
     bad_flag = next((a for a in overrides if a.startswith("-")), None)
     if bad_flag and not (cmd.name == "report" and "=" not in bad_flag):
         raise ConfigError(bad_flag, None, f"not a flag of cardplay {cmd.name} (see --help)")
@@ -141,6 +147,8 @@ def cmd_run(args: list[str]) -> int:
         check_sweep(overrides, sweep_job)  # every sweep point, before Hydra launches anything
         return _hydra(flags, [*overrides, *([f"hydra.sweep.dir={out}"] if out else [])])
     if flags:  # --cfg, --info, --hydra-help: Hydra prints, runs nothing
+        if not {"--cfg", "-c", "--info", "-i", "--hydra-help"} & set(flags):
+            raise ConfigError(flags[0], None, "with --cfg or --info only (or use --multirun)")
         if "--hydra-help" not in flags:
             checked_config(overrides)  # user files checked before Hydra reads them
         return _hydra(flags, overrides)

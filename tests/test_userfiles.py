@@ -136,7 +136,7 @@ def test_names_match_the_file_and_a_safe_pattern(capsys, tmp_path, name, text_na
     [
         ("a: &a [1,1,1,1,1,1,1,1,1]\n"
          + "".join(f"{c}: &{c} [{','.join(['*' + p] * 9)}]\n"
-                   for p, c in zip("abcdefgh", "bcdefghi"))
+                   for p, c in zip("abcdefgh", "bcdefghi", strict=True))
          + "name: *i\n", "aliases"),  # billion laughs, 9 x 9
         ("name: mine\nname: mine\n", "duplicate key"),
         ("name: !!python/object/apply:os.system ['touch " + MARK + "']\n", "tags"),

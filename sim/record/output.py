@@ -145,7 +145,9 @@ def staged(folder: Path) -> Iterator[Path]:
                 folder.rmdir()
             os.replace(stage, folder)
         except OSError:  # another process filled the folder meanwhile
-            raise ConfigError("out", str(folder), "a new or empty folder (filled meanwhile)")
+            raise ConfigError(
+                "out", str(folder), "a new or empty folder (filled meanwhile)"
+            ) from None
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         _remove_empty([folder, *made])

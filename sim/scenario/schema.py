@@ -460,18 +460,43 @@ def _valid_text(err: dict[str, Any], model_fields: list[str] | None) -> str:
     return msg.removeprefix("Value error, ") if kind == "value_error" else msg.lower()
 
 
-def _without_tags(loc: tuple) -> tuple:
-    """``loc`` without the union tags pydantic inserts (``effects.0.sanctions.level`` ->
-    ``effects.0.level``). Effect-type tags go only right after an effect's list index: a
-    key that shares an effect type's name elsewhere (a pair's ``rivalry`` or ``talks``)
-    stays in the key."""
-    out: list = []
-    for p in loc:
-        if isinstance(p, str) and p in _TAGS:
-            if p not in EFFECT_TYPES or (out and isinstance(out[-1], int)):
-                continue
-        out.append(p)
+def _tags(loc: tuple) -> tuple:
+    """The union tags pydantic inserts in ``loc`` (``effects.0.sanctions.level``: the
+    ``sanctions`` branch), with their positions. Effect-type tags come only right after an
+    effect's list index: a key that shares an effect type's name elsewhere (a pair's
+    ``rivalry`` or ``talks``) is a key."""
+    out = []
+    for i, p in enumerate(loc):
+        if not isinstance(p, str):
+            continue
+        if p.startswith("function-") or (
+            p in _TAGS and (p not in EFFECT_TYPES or (i and isinstance(loc[i - 1], int)))
+        ):
+            out.append((i, p))
     return tuple(out)
+
+
+def _without_tags(loc: tuple) -> tuple:
+    """``loc`` without its union tags (``effects.0.sanctions.level`` -> ``effects.0.level``)."""
+    skip = {i for i, _ in _tags(loc)}
+    return tuple(p for i, p in enumerate(loc) if i not in skip)
+
+
+def _first_error(errors: list[dict]) -> dict:
+    """The error to report. Where a union was tried branch by branch, the branch that came
+    closest (fewest errors, not a mere type mismatch); in it a misspelt key (the deepest)
+    before the key it leaves missing."""
+    groups: dict[tuple, list[dict]] = {}
+    for e in errors:
+        groups.setdefault(_tags(e["loc"]), []).append(e)
+
+    def score(item: tuple) -> tuple:
+        branch, errs = item
+        return (len(errs), all(e["type"].endswith("_type") for e in errs), -len(branch))
+
+    _, errs = min(groups.items(), key=score)
+    extra = [e for e in errs if e["type"] == "extra_forbidden"]
+    return max(extra, key=lambda e: len(e["loc"])) if extra else errs[0]
 
 
 def _fields_at(loc: tuple) -> list[str] | None:
@@ -523,8 +548,7 @@ def revalidate(raw: dict[str, Any]) -> RunConfig:
     try:
         cfg = RunConfig.model_validate(raw)
     except ValidationError as exc:
-        errors = exc.errors()  # a misspelt key before the key it leaves missing
-        err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+        err = _first_error(exc.errors())
         loc = _without_tags(err["loc"])
         key = ".".join(str(p) for p in loc) or "<config>"
         value = "(missing)" if err["type"] == "missing" else err.get("input")
