@@ -28,6 +28,7 @@ from sim.scenario.options import TAKES_VALUE, split_args
 #: Hydra's flags cardplay run passes on (others would change where configs come from).
 RUN_FLAGS = {"--multirun", "-m", "--cfg", "-c", "--resolve", "--info", "-i", "--hydra-help"}
 RUN_FLAGS |= {"--package", "-p"}
+FLAG_WORDS = ("true", "false", "1", "0", "yes", "no", "on", "off")
 #: Keys a named sweep adds to the configuration (configs/experiment/sweep.yaml).
 SWEEP_KEYS = ("experiment", "replicates", "study")
 
@@ -95,7 +96,7 @@ def _check_value(cmd: Command, opt, value: str) -> None:
     def bad() -> ConfigError:
         return ConfigError(opt.name, value, opt.rule(), doc=cmd.doc)
 
-    if opt.kind == "flag" and value.lower() not in ("true", "false"):
+    if opt.kind == "flag" and value.lower() not in FLAG_WORDS:
         raise bad()
     if opt.kind in ("whole", "number"):
         from sim.scenario.options import pop_option

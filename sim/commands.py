@@ -67,6 +67,10 @@ _FORMAT = Option("format", "parquet", "table format: parquet or csv")
 _FIGURES = Option("figures", "true", "draw the figures", "flag")
 _SCENARIO = Option("scenario", "1969_border_clash", "the scenario (scenarios/<name>.yaml)")
 _SEED = Option("seed", "0", "the root seed (any configuration key may be set the same way)")
+_CONFIDENCE = Option(
+    "confidence", "0.95", "confidence level of the intervals", "number", 0.5, 0.999
+)
+_RESAMPLES = Option("resamples", "9999", "bootstrap resamples", "whole", 100, 1_000_000)
 _BASELINE = Option("baseline_runs", "20", "model runs the debrief compares with", "whole", 1, 1000)
 
 COMMANDS: dict[str, Command] = {
@@ -94,6 +98,13 @@ COMMANDS: dict[str, Command] = {
                 Option("scenario", "all", "scenarios to validate (comma-separated)"),
                 _runs("200"),
                 _jobs(),
+                Option(
+                    "pairs", "runs", "paired runs against each null world", "whole", 2, MAX_RUNS
+                ),
+                Option("nulls", "hold,random,myopic", "null worlds to beat, or none"),
+                Option("claims", "claims", "the claims file tested alongside, or none"),
+                _CONFIDENCE,
+                _RESAMPLES,
                 _out("outputs/validation/<time>"),
                 Option("strict", "false", "exit 1 when a threshold is missed", "flag"),
             ),
@@ -116,10 +127,8 @@ COMMANDS: dict[str, Command] = {
                 Option("pair", "(none)", "two actors whose relation to chart, e.g. USSR,ROC"),
                 _runs("200", 2),
                 _jobs(),
-                Option(
-                    "confidence", "0.95", "confidence level of the intervals", "number", 0.5, 0.999
-                ),
-                Option("resamples", "9999", "bootstrap resamples", "whole", 100, 1_000_000),
+                _CONFIDENCE,
+                _RESAMPLES,
                 _out("outputs/compare/<scenario>_<time>"),
             ),
             (
@@ -127,6 +136,26 @@ COMMANDS: dict[str, Command] = {
                 "cardplay compare experiment=compare_1969_border_clash runs=50",
             ),
             "docs/scenarios.md",
+        ),
+        Command(
+            "claims",
+            "sim.studies.claims:cmd_claims",
+            "the sources' causal claims as paired counterfactual experiments",
+            "cardplay claims [claims=claims] [claim=1,2] [pairs=200] [out=DIR] [key=value ...]",
+            (
+                Option("claims", "claims", "a claims file, experiments/<name>.yaml"),
+                Option("claim", "all", "claim ids of the file (comma-separated)"),
+                Option("pairs", "200", "paired runs per claim", "whole", 2, MAX_RUNS),
+                _jobs(),
+                _CONFIDENCE,
+                _RESAMPLES,
+                _out("outputs/claims/<time>"),
+            ),
+            (
+                "cardplay claims pairs=200",
+                "cardplay claims claim=1,3 pairs=50 out=outputs/claims_13",
+            ),
+            "docs/validation.md",
         ),
         Command(
             "ensemble",

@@ -315,3 +315,43 @@ def test_aliases_kept_for_one_release(tmp_path):
         timeout=HANG_GUARD,
     )
     assert r.returncode == 0 and "Configuration groups" in r.stdout, r.stderr
+
+
+def popped(func, depth: int = 2) -> set[str]:
+    """The option names a command function pops (``pop_option(overrides, "name", ...)``, a
+    helper's ``key="name"``), following the ``sim`` helpers it calls ``depth`` levels."""
+    import ast
+    import importlib
+    import inspect
+    import textwrap
+
+    tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
+    names = dict(func.__globals__)
+    for node in ast.walk(tree):  # imports inside the function
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("sim"):
+            module = importlib.import_module(node.module)
+            names.update({a.asname or a.name: getattr(module, a.name, None) for a in node.names})
+    keys: set[str] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+        if name == "pop_option" and len(node.args) > 1 and isinstance(node.args[1], ast.Constant):
+            keys.add(node.args[1].value)
+        keys |= {k.value.value for k in node.keywords if k.arg == "key"
+                 and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str)}  # fmt: skip
+        helper = names.get(name)
+        if depth and inspect.isfunction(helper) and helper.__module__.startswith("sim."):
+            keys |= popped(helper, depth - 1)
+    return keys
+
+
+@pytest.mark.parametrize("name", [n for n in COMMANDS if n != "run"])
+def test_the_option_table_knows_every_option_a_command_reads(name):
+    """``--help`` and the unknown-option check read sim/commands.py; the commands read
+    their options themselves. Every option a command reads must be in the table."""
+    from sim.cli import command
+
+    table = {o.name for o in COMMANDS[name].options}
+    missing = popped(command(name)) - table
+    assert not missing, f"cardplay {name} reads options its table lacks: {sorted(missing)}"
