@@ -38,8 +38,8 @@ def compose_with(
     config_dir = Path(config_dir or CONFIG_DIR)
     overrides = list(overrides)
     check_grammar(overrides)
-    overrides, _ = userfiles.named_sweep(overrides, config_dir, EXPERIMENT_DIR)
-    scenario = userfiles.check_scenario(overrides, config_dir)  # data only, before Hydra reads it
+    overrides, _, default = userfiles.named_sweep(overrides, config_dir, EXPERIMENT_DIR)
+    scenario = userfiles.check_scenario(overrides, config_dir, default)  # before Hydra reads it
     for _ in range(len(overrides) + 1):
         try:
             raw = _compose(overrides, config_dir)

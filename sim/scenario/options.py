@@ -121,7 +121,7 @@ def check_sweep(overrides: list[str], check_job: Callable[[dict], object] | None
     from sim.scenario.schema import validate
 
     check_grammar(overrides)
-    named, grid = userfiles.named_sweep(overrides, CONFIG_DIR, EXPERIMENT_DIR)
+    named, grid, _ = userfiles.named_sweep(overrides, CONFIG_DIR, EXPERIMENT_DIR)
     for case in sweep_cases(named, grid):
         raw, _ = compose_with(case)
         if "study" not in raw:

@@ -119,9 +119,10 @@ def _scenarios_only(folder: Path) -> None:
 # --- scenarios ----------------------------------------------------------------------------
 
 
-def check_scenario(overrides: list[str], config_dir: Path) -> str:
-    """Check the chosen scenario's file(s) as data; return the scenario's name."""
-    name = choice(overrides, "scenario") or default_scenario(config_dir)
+def check_scenario(overrides: list[str], config_dir: Path, default: str | None = None) -> str:
+    """Check the chosen scenario's file(s) as data; return the scenario's name. Without a
+    ``scenario=`` override: ``default`` (a named sweep's), else the configuration's."""
+    name = choice(overrides, "scenario") or default or default_scenario(config_dir)
     check_name("scenario", name)
     folders = [config_dir / "scenario", *(f / "scenario" for f in search_folders(overrides))]
     files = [f / f"{name}.yaml" for f in folders if (f / f"{name}.yaml").is_file()]
@@ -164,15 +165,15 @@ def scenario_file(path: Path) -> dict:
 
 def named_sweep(
     overrides: list[str], config_dir: Path, experiments: Path
-) -> tuple[list[str], dict[str, str]]:
+) -> tuple[list[str], dict[str, str], str | None]:
     """Register a named sweep read from ``experiments`` with Hydra; returns the overrides
-    (``scenario=`` added from the file unless given) and the file's grid ``{key: values}``.
+    (naming it as registered), the file's grid ``{key: values}`` and its scenario.
 
     The package's own experiment configs (``configs/experiment/``) are left to Hydra.
     """
     name = choice(overrides, "experiment")
     if name is None or (config_dir / "experiment" / f"{name}.yaml").is_file():
-        return list(overrides), {}
+        return list(overrides), {}, None
     path = Path(name)
     if path.suffix not in (".yaml", ".yml"):
         check_name("experiment", name)
@@ -182,7 +183,10 @@ def named_sweep(
         raise ConfigError("experiment", name, "a named sweep; valid: sweep, " + ", ".join(known))
     data, where = yamlfile.load(path) or {}, yamlfile.shown(path)
     study, grid = _sweep_data(data, path.stem.removeprefix("sweep_"), where)
-    node: dict[str, Any] = {"defaults": ["sweep", "_self_"], "study": study}
+    defaults: list[Any] = ["sweep", "_self_"]
+    if "scenario" in data:
+        defaults.insert(1, {"override /scenario": data["scenario"]})
+    node: dict[str, Any] = {"defaults": defaults, "study": study}
     for key in ("replicates", "seed"):
         if key in data:
             node[key] = data[key]
@@ -191,9 +195,7 @@ def named_sweep(
 
     ConfigStore.instance().store(name=path.stem, node=node, group="experiment", package="_global_")
     out = [o if not _is_experiment(o) else o.replace(name, path.stem, 1) for o in overrides]
-    if "scenario" in data and choice(out, "scenario") is None:
-        out.insert(0, f"scenario={data['scenario']}")
-    return out, grid
+    return out, grid, data.get("scenario")
 
 
 def _is_experiment(override: str) -> bool:
