@@ -11,9 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.cli import check_options, main
+from sim.cli import check_options
 from sim.commands import COMMANDS
 from tests import HANG_GUARD
+from tests.cli_contract import run_main
 
 CARDPLAY = [sys.executable, "-m", "sim.cli"]
 HEAVY = ("mesa", "matplotlib", "numba", "pandas", "hydra", "omegaconf", "pydantic")
@@ -27,12 +28,7 @@ def cardplay(*args, cwd):
 
 def call(capsys, *args) -> tuple[int, str, str]:
     """``cardplay <args>`` in this process: (status, stdout, stderr)."""
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_main(capsys, list(args))
 
 
 def one_error_line(err: str) -> str:

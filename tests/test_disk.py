@@ -10,23 +10,16 @@ from pathlib import Path
 import pytest
 
 import sim.cli
-from sim.cli import main
 from sim.commands import COMMANDS
 from sim.record.output import default_folder, remove_stale, staged
 from sim.scenario.errors import ConfigError
+from tests.cli_contract import error_line
 
 UNWRITABLE = "/proc/cardplay-nope"  # not even root can make a folder in /proc
 
 
 def call(capsys, *args) -> tuple[int, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = exc.code
-    err = capsys.readouterr().err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in err, err
-    return code, lines[0]
+    return 2, error_line(capsys, list(args))
 
 
 @pytest.fixture

@@ -21,9 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sim.cli
-from sim.cli import main
 from sim.commands import COMMANDS
 from sim.scenario.config import SCENARIO_DIR
+from tests.cli_contract import error_line
 
 FUZZ = settings(
     max_examples=int(os.environ.get("CARDPLAY_FUZZ_EXAMPLES", "40")),
@@ -57,16 +57,7 @@ def nothing_computes(monkeypatch):
 
 def contract(capsys, args: list[str]) -> str:
     """Run ``cardplay args``; assert the contract; return the error line."""
-    try:
-        code = main(args)
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    lines = err.strip().splitlines()
-    assert code == 2, (args, err)
-    assert len(lines) == 1 and lines[0].startswith("config error: "), (args, err)
-    assert "Traceback" not in err and len(lines[0]) < 600
-    return lines[0]
+    return error_line(capsys, args)
 
 
 def shown(key: str) -> str:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from sim.cli import main
 from sim.scenario.config import SCENARIO_DIR
 from sim.scenario.errors import ConfigError
+from tests.cli_contract import error_line
 
 SHIPPED = (SCENARIO_DIR / "1969_border_clash.yaml").read_text()
 
@@ -37,17 +37,12 @@ def run(capsys, tmp_path, root: Path, name: str = "mine", *more: str) -> str:
     cwd = Path.cwd()
     os.chdir(tmp_path)
     try:
-        try:
-            code = main(["run", f"scenario={name}", f"hydra.searchpath=[file://{root}]", *more])
-        except SystemExit as exc:
-            code = exc.code
+        args = ["run", f"scenario={name}", f"hydra.searchpath=[file://{root}]", *more]
+        line = error_line(capsys, args)
     finally:
         os.chdir(cwd)
-    err = capsys.readouterr().err
-    lines = err.strip().splitlines()
-    assert code == 2 and len(lines) == 1 and "Traceback" not in err, err
     assert not (tmp_path / "outputs").exists()
-    return lines[0]
+    return line
 
 
 MARK = "/tmp/cardplay-vector-ran"  # what each vector would create if its code ran
@@ -203,12 +198,8 @@ def test_experiment_files_are_data(capsys, tmp_path, monkeypatch, spec, key):
     path = tmp_path / "sensitivity_mine.yaml"
     path.write_text(base + "\n" + spec)
     monkeypatch.chdir(tmp_path)
-    try:
-        code = main(["sensitivity", f"experiment={path}", f"out={tmp_path / 'o'}"])
-    except SystemExit as exc:
-        code = exc.code
-    (line,) = capsys.readouterr().err.strip().splitlines()
-    assert code == 2 and (f"{key} = " in line or f": {key}:" in line), line
+    line = error_line(capsys, ["sensitivity", f"experiment={path}", f"out={tmp_path / 'o'}"])
+    assert f"{key} = " in line or f": {key}:" in line, line
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sensitivity_mine.yaml"]
 
 
@@ -220,12 +211,8 @@ def test_a_named_sweep_file_is_data(capsys, tmp_path, monkeypatch, extra):
     path.write_text("scenario: 1969_border_clash\nreplicates: 2\ngrid: {mechanics.depth: [0]}\n")
     path.write_text(path.read_text() + extra)
     monkeypatch.chdir(tmp_path)
-    try:
-        code = main(["--multirun", f"+experiment={path}", f"output.dir={tmp_path / 'o'}"])
-    except SystemExit as exc:
-        code = exc.code
-    (line,) = capsys.readouterr().err.strip().splitlines()
-    assert code == 2 and "sweep_mine.yaml:" in line and "data only" in line
+    line = error_line(capsys, ["--multirun", f"+experiment={path}", f"output.dir={tmp_path / 'o'}"])
+    assert "sweep_mine.yaml:" in line and "data only" in line
     assert not (tmp_path / "o").exists()
 
 
@@ -238,12 +225,7 @@ def test_report_on_a_malformed_run_folder(capsys, tmp_path, monkeypatch, config)
     run_dir.mkdir()
     (run_dir / "config.yaml").write_text(config)
     monkeypatch.chdir(tmp_path)
-    try:
-        code = main(["report", str(run_dir)])
-    except SystemExit as exc:
-        code = exc.code
-    (line,) = capsys.readouterr().err.strip().splitlines()
-    assert code == 2 and "run/config.yaml" in line
+    assert "run/config.yaml" in error_line(capsys, ["report", str(run_dir)])
     assert sorted(p.name for p in run_dir.iterdir()) == ["config.yaml"]
 
 
