@@ -158,15 +158,17 @@ def cmd_run(args: list[str]) -> int:
     from pathlib import Path
 
     from sim.hydra_app import run_folder
-    from sim.record.output import default_folder, destination
+    from sim.record.output import default_folder, destination, remove_stale
 
+    root = Path(cfg.output.dir)
     if out:
         folder = destination(out)
     else:
-        root = Path(cfg.output.dir)
         folder = destination(
             default_folder(root / cfg.name, f"seed{cfg.seed}"), key="output.dir", root=root
         )
+    for d in [p for p in root.glob("*") if p.is_dir()] if root.is_dir() else []:
+        remove_stale(d)  # what runs killed outright (SIGKILL) left beside their folders
     run_folder(raw, cfg, folder)
     return 0
 
