@@ -1,12 +1,15 @@
 """Alias kept for one release (CHANGELOG): sweeps are now :mod:`sim.studies.sweep`.
 
-``python -m sim.sweep`` and ``_target_: sim.sweep.GatherResults`` keep working; new code
-names ``sim.studies.sweep``.
+``python -m sim.sweep`` keeps working (with the checks of ``cardplay --multirun``);
+new code names ``sim.studies.sweep``. The gathering callback is configured by the
+package (``configs/experiment/sweep.yaml``), never by a user file.
 """
 
-from sim.studies.sweep import GatherResults, sweep_app  # GatherResults: sweep.yaml callbacks
+from sim.studies.sweep import GatherResults, check_job, sweep_app
 
 __all__ = ["GatherResults", "sweep_app"]
 
 if __name__ == "__main__":
-    sweep_app()
+    from sim.scenario.options import guarded
+
+    guarded(sweep_app, check_job)

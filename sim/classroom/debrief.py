@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.record.output import atomic_text
 from sim.report.debrief import debrief_data, debrief_html
 from sim.scenario.errors import ConfigError
 
@@ -29,12 +30,11 @@ def load_source(path: str | Path) -> tuple:
         game = replay(records)
         return game.results, records, f"classroom session {game.opening.get('session')} ({p})"
     if p.is_dir() and (p / "config.yaml").is_file():
-        import yaml
-
         from sim.record.run import simulate
+        from sim.scenario import yamlfile
         from sim.scenario.schema import validate
 
-        cfg = validate(yaml.safe_load((p / "config.yaml").read_text()))
+        cfg = validate(yamlfile.load(p / "config.yaml"))  # data only, one-line errors
         res = simulate(cfg)  # pure and seeded: the folder's run, recomputed
         source = f"model run {p}"
         table = p / "tables" / "pairs.csv"
@@ -58,10 +58,7 @@ def write_report(path: str | Path, out: str | Path | None = None, baseline_runs:
     out = Path(out)
     html_text = debrief_html(debrief_data(res, records, baseline_runs=baseline_runs, source=source))
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(out.suffix + ".partial")
-    tmp.write_text(html_text, encoding="utf-8")
-    tmp.replace(out)
-    return out
+    return atomic_text(out, html_text)  # nothing partial left if interrupted
 
 
 def cmd_report(args: list[str]) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
 import subprocess
 from functools import cache
@@ -52,23 +53,30 @@ def versions() -> dict[str, str]:
     return out
 
 
+def _git(*args: str) -> str:
+    """Run git on this repository with a clean environment: no ``GIT_*`` variables or
+    user/system configuration from the job (a job's ``env_set`` cannot inject, say,
+    ``core.fsmonitor``), hooks and fsmonitor off."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.devnull, "LC_ALL": "C"}
+    env |= {"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
+    safe = ["-c", "core.fsmonitor=false", "-c", "core.hooksPath=" + os.devnull]
+    return subprocess.run(
+        ["git", *safe, "--no-optional-locks", "-C", str(REPO), *args],
+        capture_output=True,
+        text=True,
+        timeout=5,
+        check=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    ).stdout.strip()
+
+
 @cache
 def git_commit() -> str:
     """The repository's HEAD commit (with '-dirty' if the work tree has changes), or 'unknown'."""
     try:
-        head = subprocess.run(
-            ["git", "-C", str(REPO), "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-        ).stdout.strip()
+        head = _git("rev-parse", "HEAD")
+        dirty = _git("status", "--porcelain", "--untracked-files=no")
         return head + ("-dirty" if dirty else "")
     except (OSError, subprocess.SubprocessError):
         return "unknown"

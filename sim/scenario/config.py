@@ -10,6 +10,7 @@ from sim.scenario.errors import ConfigError
 REPO = Path(__file__).resolve().parents[2]
 CONFIG_DIR = REPO / "configs"
 SCENARIO_DIR = REPO / "scenarios"
+EXPERIMENT_DIR = REPO / "experiments"
 
 
 def scenario_names() -> list[str]:
@@ -32,10 +33,21 @@ def compose_with(
     (``+events.x.scale=0.5``), so the schema, not Hydra, judges it and names the
     valid keys. A new actor id is refused here: actors come from the scenario.
     """
+    from sim.scenario import userfiles
+
+    config_dir = Path(config_dir or CONFIG_DIR)
     overrides = list(overrides)
+    check_grammar(overrides)
+    overrides, _, default = userfiles.named_sweep(overrides, config_dir, EXPERIMENT_DIR)
+    scenario = userfiles.check_scenario(overrides, config_dir, default)  # before Hydra reads it
     for _ in range(len(overrides) + 1):
         try:
-            return _compose(overrides, config_dir), overrides
+            raw = _compose(overrides, config_dir)
+            if raw.get("name") != scenario:
+                raise ConfigError(
+                    "name", raw.get("name"), f"the scenario file's name, {scenario!r}"
+                )
+            return raw, overrides
         except _UnknownKey as exc:
             k = exc.index
             base = _compose([o for o in overrides if o.startswith("scenario=")], config_dir)
@@ -53,6 +65,25 @@ def compose_with(
                         ) from None
             overrides[k] = "+" + overrides[k]
     raise ConfigError("<override>", " ".join(overrides), "could not compose")
+
+
+def check_grammar(overrides: list[str]) -> None:
+    """Each override parses (Hydra's grammar); the error names the one that does not."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    parser = OverridesParser.create()
+    for o in overrides:
+        try:
+            parser.parse_overrides([o])
+        except Exception:  # Hydra's grammar errors
+            key, sep, value = o.partition("=")
+            if not sep or not key.strip():
+                raise ConfigError("<override>", o, "overrides look like key=value") from None
+            raise ConfigError(
+                key.strip(),
+                value,
+                "not a valid value (quote text with spaces or special characters: key='...')",
+            ) from None
 
 
 class _UnknownKey(Exception):
@@ -105,10 +136,6 @@ def translate(exc: Exception, overrides: list[str]) -> ConfigError:
         group, name = m.group(1), m.group(2)
         options = re.findall(r"^\t(\S+)$", msg.split("Config search path")[0], re.M)
         return ConfigError(group, name, "valid: " + ", ".join(options))
-    m = re.search(r"mismatched input|no viable alternative|extraneous input", msg)
-    if m:
-        bad = next((o for o in overrides if "=" not in o), overrides[-1] if overrides else "")
-        return ConfigError("<override>", bad, "overrides look like key=value")
     first = msg.strip().splitlines()[0] if msg.strip() else type(exc).__name__
     return ConfigError("<override>", " ".join(overrides), first)
 

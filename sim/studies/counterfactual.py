@@ -311,6 +311,8 @@ def cmd_compare(args: list[str]) -> int:
         pair = tuple(a.strip() for a in pair_text.replace("+", ",").split(",") if a.strip())
         if len(pair) != 2 or pair[0] == pair[1] or any(a not in cfg_b.actors for a in pair):
             raise ConfigError("pair", pair_text, "two different actors, e.g. USSR,ROC")
+    if not variant_overrides:  # the baseline against itself says nothing
+        raise ConfigError("variant", "", "overrides to compare, variant='key=value ...'")
     folder = output_folder(out, "compare", prefix=f"{scenario}_")
 
     cmp = compare(scenario, cfg_b, cfg_v, variant_overrides, outcomes, runs, n_jobs, pair)

@@ -11,8 +11,6 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-import yaml
-
 from sim.scenario.errors import ConfigError
 from sim.scenario.options import pop_option
 
@@ -87,12 +85,13 @@ def data_file(name: str, key: str = "experiment") -> Path:
 
 
 def read_yaml(path: Path, key: str = "experiment"):
-    """A data file's YAML (plain data: no tags, nothing that runs)."""
+    """A data file's YAML: plain data only (:mod:`sim.scenario.yamlfile`: no tags, no
+    code keys, bounded aliases); errors name the file and line."""
+    from sim.scenario import yamlfile
+
     try:
-        return yaml.safe_load(path.read_text())
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-        raise ConfigError(key, where, f"valid YAML ({str(exc).splitlines()[0]})") from None
-    except OSError as exc:
-        raise ConfigError(key, str(path), f"a readable file ({exc.strerror})") from None
+        return yamlfile.load(path)
+    except ConfigError as exc:
+        if exc.key != "<yaml>":  # a refused key: the line names it
+            raise
+        raise ConfigError(key, exc.where, exc.valid) from None

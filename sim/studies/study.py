@@ -458,20 +458,18 @@ def experiment_path(name: str, prefix: str) -> Path:
 
 def load_experiment(name: str, prefix: str, allowed: Sequence[str]) -> tuple[Path, dict]:
     """Read an experiment file; unknown top-level keys raise ConfigError."""
-    import yaml
+    from sim.scenario import yamlfile
 
     path = experiment_path(name, prefix)
-    try:
-        spec = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(
-            "experiment", str(path), f"valid YAML ({exc.__class__.__name__})"
-        ) from None
+    spec = yamlfile.load(path) or {}  # data only; ConfigError names file and line
     if not isinstance(spec, dict):
         raise ConfigError("experiment", str(path), "a mapping of keys to values")
     for k in spec:
         if k not in allowed:
             raise ConfigError(k, spec[k], "unknown key; valid keys: " + ", ".join(allowed))
+    yamlfile.check_counts(spec, yamlfile.shown(path))
+    if spec.get("name", path.stem) != path.stem:
+        raise ConfigError("name", spec["name"], f"the file's name, {path.stem!r}")
     return path, spec
 
 

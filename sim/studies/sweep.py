@@ -99,6 +99,17 @@ def apply_complements(raw: dict, complements: dict) -> None:
         _set(raw, str(target).split("."), 1.0 - float(value), f"study.complements.{target}")
 
 
+def check_job(raw: dict) -> None:
+    """What a job checks before computing (its options, then its configuration); the
+    command line calls it for every sweep point before launching any job."""
+    from sim.scenario.schema import validate
+
+    raw = json.loads(json.dumps(raw))  # a copy: the checks pop and set keys
+    _, study = options(raw)
+    apply_complements(raw, study["complements"])
+    validate(raw)
+
+
 def store_key(cfg, replicates: int) -> str:
     """The store key of a job: configuration hash (no seed, no output options), seeds."""
     from sim.record.provenance import config_hash
@@ -371,4 +382,6 @@ def task(cfg: DictConfig) -> str:
 sweep_app = hydra.main(config_path=str(CONFIG_DIR), config_name="config", version_base=None)(task)
 
 if __name__ == "__main__":
-    sweep_app()
+    from sim.scenario.options import guarded
+
+    guarded(sweep_app, check_job)
