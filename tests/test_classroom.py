@@ -7,8 +7,11 @@ import json
 import numpy as np
 import pytest
 
+from sim.classroom.errors import AccessError
+from sim.classroom.presets import PRESETS
 from sim.classroom.replay import ReplayError, load, replay
-from sim.classroom.session import PRESETS, AccessError, Session, state_hash
+from sim.classroom.session import Session
+from sim.classroom.sessionlog import state_hash
 from sim.record.run import simulate
 from sim.scenario.config import compose
 from sim.scenario.schema import validate

@@ -1,14 +1,16 @@
 """Replaying a classroom session log: the same records give the same game.
 
-A session log (JSON lines, :mod:`sim.classroom.session`) holds the opening
-configuration and, in order, every change a person made: injects, weight,
-influence and noise changes, and at each step the moves the teams chose. The
+A session log (JSON lines, :mod:`sim.classroom.sessionlog`) holds the opening
+configuration and, in order, every change a person made: injects, forbidden moves,
+weight, influence and noise changes, and at each step the moves the teams chose. The
 model draws its own moves from the seed, one random number per actor per step
 whether or not a team overrules it, so replaying the records reproduces every
 step. Each step's logged state hash is checked; a mismatch raises
 :class:`ReplayError`.
 
-Only the last game of a log is returned (a ``reset`` record starts a new one).
+Only the last game of a log is returned (a ``reset`` record starts a new one). A
+restarted classroom server resumes a session this way
+(:meth:`sim.classroom.session.Session.resume`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sim.classroom.sessionlog import state_hash
 from sim.model.model import CardModel
 from sim.record.run import Recorder
 from sim.scenario.errors import ConfigError
@@ -39,9 +42,7 @@ class Replayed:
 
     @property
     def results(self):
-        from sim.classroom.session import results_of
-
-        return results_of(self.model, self.recorder)
+        return self.recorder.results()
 
     @property
     def opening(self) -> dict:
@@ -71,8 +72,6 @@ def load(path: str | Path) -> list[dict]:
 
 def replay(records: list[dict] | str | Path, *, check: bool = True) -> Replayed:
     """Re-run a session from its records; with ``check``, verify every step's state hash."""
-    from sim.classroom.session import state_hash
-
     if not isinstance(records, list):
         records = load(records)
     game: Replayed | None = None
@@ -102,6 +101,8 @@ def replay(records: list[dict] | str | Path, *, check: bool = True) -> Replayed:
             m.set_temperature(r["value"])
         elif kind == "inject":
             m.inject(r["event"], r["spec"])
+        elif kind == "forbid":
+            m.forbid(r["actor"], r["move"], r.get("target") or None)
         elif kind == "resolve":
             if r["step"] != m.t:
                 raise ReplayError(f"resolve record {n} is for step {r['step']}, model at {m.t}")
