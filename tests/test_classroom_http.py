@@ -1,5 +1,6 @@
 """End to end over HTTP: an instructor and two teams, each its own client, play one session;
-the debrief report downloads as one self-contained HTML file; the log replays exactly."""
+the debrief report downloads as one self-contained HTML file; the log replays exactly; the
+command line starts the server."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ import numpy as np
 import pytest
 
 from sim.classroom.client import Client
+from sim.classroom.registry import Classroom
 from sim.classroom.replay import replay
-from sim.classroom.server import App, serve_in_thread
+from sim.classroom.server import running
 from tests import HANG_GUARD
 
 KEY = "e2e-key"
@@ -23,13 +25,9 @@ KEY = "e2e-key"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    app = App(
-        "1969_border_clash", [], key=KEY, logdir=tmp_path_factory.mktemp("logs"), baseline_runs=3
-    )
-    srv, url = serve_in_thread(app)
-    yield app, url
-    srv.shutdown()
-    srv.server_close()
+    room = Classroom("1969_border_clash", key=KEY, logdir=tmp_path_factory.mktemp("logs"))
+    with running(room, baseline_runs=3) as url:
+        yield room, url
 
 
 def external_links(html: str) -> list[str]:
@@ -44,7 +42,13 @@ def test_two_teams_and_an_instructor_play_one_session(server, tmp_path):
     instructor = Client(url, key=KEY)
     status, opened = instructor.post(
         "/api/session",
-        {"scenario": "1969_border_clash", "seed": 21, "seats": ["ROC", "US"], "advice": True},
+        {
+            "scenario": "1969_border_clash",
+            "seed": 21,
+            "seats": ["ROC", "US"],
+            "advice": True,
+            "pace": 1,
+        },
     )
     assert status == 200
     instructor.token = opened["token"]
@@ -116,7 +120,7 @@ def test_two_teams_and_an_instructor_play_one_session(server, tmp_path):
     path = tmp_path / "session.jsonl"
     path.write_text(text)
     game = replay(path)
-    live = app.sessions[opened["session"]].results()
+    live = app.session(opened["session"]).results()
     assert np.array_equal(game.results.states, live.states)
     assert np.array_equal(game.results.moves, live.moves)
     # the server wrote the same log to disk as it went

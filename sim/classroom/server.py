@@ -14,6 +14,8 @@ import asyncio
 import socket
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import uvicorn
@@ -150,6 +152,17 @@ def serve_in_thread(server: Server) -> tuple[threading.Thread, str]:
 def stop(server: Server, thread: threading.Thread) -> None:
     server.should_exit = True
     thread.join()
+
+
+@contextmanager
+def running(room: Classroom, host: str = "127.0.0.1", port: int = 0, **kw) -> Iterator[str]:
+    """``with running(room) as url:`` a server for ``room`` in a thread, stopped after."""
+    server = make_server(room, host, port, **kw)
+    thread, url = serve_in_thread(server)
+    try:
+        yield url
+    finally:
+        stop(server, thread)
 
 
 def _lan_address() -> str | None:

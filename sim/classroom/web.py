@@ -73,9 +73,12 @@ async def _bug(request: Request, exc: Exception) -> Response:
     return error(500, f"internal error: {type(exc).__name__}")
 
 
+MAX_HEADERS = 16_384  # bytes of request headers (uvicorn's own limit, also when sent at once)
+
+
 class Guard:
-    """ASGI middleware: security headers on every response, and a body larger than
-    ``MAX_BODY`` refused from its declared length before it is read."""
+    """ASGI middleware: security headers on every response; headers over ``MAX_HEADERS``
+    and a body over ``MAX_BODY`` (by its declared length) refused before anything else."""
 
     def __init__(self, app):
         self.app = app
@@ -83,12 +86,12 @@ class Guard:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        size = sum(len(k) + len(v) + 4 for k, v in scope["headers"])
         declared = dict(scope["headers"]).get(b"content-length", b"")
+        if size > MAX_HEADERS:
+            return await _refuse(send, 431, f"request headers over {MAX_HEADERS:,} bytes")
         if declared.isdigit() and int(declared) > bodies.MAX_BODY:
-            body = json.dumps({"error": f"request body over {bodies.MAX_BODY:,} bytes"}).encode()
-            hdrs = [(b"content-type", b"application/json"), (b"connection", b"close")]
-            await send({"type": "http.response.start", "status": 413, "headers": hdrs + HEADERS})
-            return await send({"type": "http.response.body", "body": body})
+            return await _refuse(send, 413, f"request body over {bodies.MAX_BODY:,} bytes")
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
@@ -100,6 +103,13 @@ class Guard:
             await send(message)
 
         return await self.app(scope, receive, send_with_headers)
+
+
+async def _refuse(send, status: int, message: str) -> None:
+    body = json.dumps({"error": message}).encode()
+    hdrs = [(b"content-type", b"application/json"), (b"connection", b"close"), *HEADERS]
+    await send({"type": "http.response.start", "status": status, "headers": hdrs})
+    await send({"type": "http.response.body", "body": body})
 
 
 def static_files() -> dict[str, bytes]:
