@@ -41,7 +41,9 @@ def restarted(room) -> Classroom:
 
 
 def row(s: Session, actor: str, action: str, target: str = "") -> int:
-    return next(o["row"] for o in s.options(actor) if (o["action"], o["target"]) == (action, target))
+    return next(
+        o["row"] for o in s.options(actor) if (o["action"], o["target"]) == (action, target)
+    )
 
 
 def test_a_restart_resumes_mid_turn_to_the_same_bytes(room):

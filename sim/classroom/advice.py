@@ -42,7 +42,9 @@ def group_by_target(options: list[dict], ids: list[str], names: dict[str, str]) 
         out.append(
             {
                 "target": target,
-                "name": "No move this turn" if not target else f"Toward {names.get(target, target)}",
+                "name": "No move this turn"
+                if not target
+                else f"Toward {names.get(target, target)}",
                 "rows": [o["row"] for o in rows],
             }
         )

@@ -80,7 +80,9 @@ async def read_body(request: Request) -> bytes:
                     raise too_large(f"request body over {bodies.MAX_BODY:,} bytes")
                 chunks.append(chunk)
     except TimeoutError:
-        raise AccessError(408, f"the request body did not arrive within {BODY_TIMEOUT:g} s") from None
+        raise AccessError(
+            408, f"the request body did not arrive within {BODY_TIMEOUT:g} s"
+        ) from None
     return b"".join(chunks)
 
 

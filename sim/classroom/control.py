@@ -1,7 +1,11 @@
-"""The control cell's checks and a turn's bookkeeping, for :class:`~sim.classroom.session.Session`.
+"""The control cell: the instructor's levers on a running game (inject an event, forbid a
+move, change weights, faction influence and noise), their checks, and a turn's
+bookkeeping, for :class:`~sim.classroom.session.Session`.
 
 Each check turns what an instructor sent into the clean values the model takes, or
-refuses it with one line naming the value and what is valid (HTTP 400).
+refuses it with one line naming the value and what is valid (HTTP 400). Each lever
+changes the model (:class:`~sim.model.model.CardModel`'s own methods), then logs what it
+did, so that a replay of the log makes the same change.
 """
 
 from __future__ import annotations
@@ -10,13 +14,82 @@ import math
 from typing import TYPE_CHECKING
 
 from sim.classroom.errors import bad_request
+from sim.classroom.presets import custom_spec, preset_spec
+from sim.classroom.sessionlog import now_iso
 from sim.model.dynamics import public_relation
 from sim.model.interest import INTEREST_NAMES
 from sim.report.words import action_text
+from sim.scenario.errors import ConfigError
 from sim.scenario.schema import MOVES
 
 if TYPE_CHECKING:
     from sim.classroom.session import Session
+
+
+class ControlCell:
+    """The levers, mixed into the Session (they use its lock, model, names and log)."""
+
+    def _control(self, record: dict) -> None:
+        """Log a control-cell change already made to the model, and tell everyone."""
+        self.log.write({"step": self.model.t, **record, "time": now_iso()})
+        self._changed(model=True)
+
+    def inject(self, preset: str, params: dict) -> str:
+        """Apply a control-cell event now; returns its event id."""
+        with self.lock:
+            self._require_open()
+            m = self.model
+            if preset == "custom":
+                spec = custom_spec(params.get("spec"), self.id)
+            else:
+                spec = preset_spec(preset, params, self.names, self.id, list(m.ids))
+            eid = f"inject_{self.injects + 1}_{preset}"
+            try:
+                m.inject(eid, spec)
+            except ConfigError as exc:
+                raise bad_request(exc.line()) from None
+            self.injects += 1
+            params = {k: v for k, v in params.items() if k != "spec"}
+            record = {"type": "inject", "date": m.dates[m.t], "event": eid, "preset": preset}
+            self._control({**record, "params": params, "spec": spec})
+            return eid
+
+    def forbid(self, actor: str, move: str, target: str | None = None) -> dict:
+        """Take a move away from an actor from now on (optionally toward one target)."""
+        with self.lock:
+            self._require_open()
+            entry = check_forbid(self, actor, move, target)
+            try:
+                self.model.forbid(actor, move, target or None)
+            except ConfigError as exc:
+                raise bad_request(exc.line()) from None
+            self.forbids.append(entry)
+            self._control({"type": "forbid", "actor": actor, "move": move, "target": target})
+            return entry
+
+    def set_weights(self, actor: str, weights: dict) -> None:
+        with self.lock:
+            self._require_open()
+            clean = check_weights(self, actor, weights)
+            self.model.set_weights(actor, clean)
+            self._control({"type": "weights", "actor": actor, "weights": clean})
+
+    def set_influence(self, actor: str, faction: str, value) -> None:
+        with self.lock:
+            self._require_open()
+            v = check_influence(self, actor, faction, value)
+            self.model.set_influence(actor, faction, v)
+            self._control({"type": "influence", "actor": actor, "faction": faction, "value": v})
+
+    def set_temperature(self, value) -> None:
+        with self.lock:
+            self._require_open()
+            v = number(value, "noise (temperature)", "a number in (0, 10]")
+            try:
+                self.model.set_temperature(v)
+            except ConfigError as exc:
+                raise bad_request(exc.line()) from None
+            self._control({"type": "temperature", "value": v})
 
 
 def pair_list(ids: list[str]) -> list[tuple[str, str]]:

@@ -220,7 +220,9 @@ class Classroom:
         ids = [a["id"] for a in described[scenario]["actors"]]
         for a in body.seats:
             if a not in ids:
-                raise bad_request(f"seat {a!r} is not an actor of {scenario}; valid: {', '.join(ids)}")
+                raise bad_request(
+                    f"seat {a!r} is not an actor of {scenario}; valid: {', '.join(ids)}"
+                )
         raw = self.compose(scenario)
         if body.seed is not None:
             raw["seed"] = body.seed
@@ -243,6 +245,16 @@ class Classroom:
             self.sessions[sid] = session
             self._register(session.access(), folder)
         return session
+
+    def warm(self) -> None:
+        """Load what a class's first request would (the scenarios, the compiled kernels,
+        the plotting and narrative modules) by building every view of a throwaway game."""
+        self.scenarios()
+        if self.default_scenario:
+            raw = self.compose(self.default_scenario)
+            s = Session(raw, list(raw["actors"])[:1])  # in memory only: no folder, no log
+            for viewer in (None, *s.seats, BOARD):
+                s.view_json(viewer)
 
     def codes(self, session: Session, base: str) -> dict:
         """The links of a session (instructor only): its seats' join codes, the board's

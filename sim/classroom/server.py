@@ -103,7 +103,9 @@ def bind(host: str = "127.0.0.1", port: int = 8765) -> socket.socket:
                 "port", port, "a free port (this one is in use); port=0 picks one"
             ) from None
         why = exc.strerror or str(exc)
-        raise ConfigError("host", f"{host}:{port}", f"an address this machine can serve ({why})") from None
+        raise ConfigError(
+            "host", f"{host}:{port}", f"an address this machine can serve ({why})"
+        ) from None
     sock.set_inheritable(True)
     return sock
 
@@ -193,10 +195,13 @@ def cmd_classroom(args: list[str]) -> int:
         cfg.name, overrides, key=key, logdir=logdir or Path(cfg.output.dir) / "classroom"
     )
     server = make_server(room, host, port, baseline_runs=baseline)
+    room.warm()  # a second or two now, rather than on the class's first request
     h, p = server.bound[0].getsockname()[:2]
     shown = "127.0.0.1" if h in ("0.0.0.0", "::", "") else h
     base = f"http://{shown}:{p}/"
-    print(f"cardplay classroom: {len(room.scenarios())} scenario(s), default {cfg.title or cfg.name}")
+    print(
+        f"cardplay classroom: {len(room.scenarios())} scenario(s), default {cfg.title or cfg.name}"
+    )
     print(f"  instructor (keep private): {base}#key={room.key}")
     print(f"  teams join at:             {base}")
     if h in ("0.0.0.0", "::", ""):

@@ -25,13 +25,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sim.classroom import control, views
 from sim.classroom.errors import bad_request, conflict, forbidden
-from sim.classroom.presets import custom_spec, preset_spec
-from sim.classroom.replay import Replayed, load, replay
+from sim.classroom.replay import ENDINGS, adopt, load, replay
 from sim.classroom.sessionlog import (
     LOG_VERSION,
     SessionLog,
@@ -45,7 +43,6 @@ from sim.scenario.errors import ConfigError
 from sim.scenario.schema import RunConfig, validate
 
 BOARD = "*board*"  # the projector's viewer: sees what every participant may see
-ENDINGS = {"instructor": "ended by the instructor", "window": "the window's end"}
 
 
 @dataclass
@@ -56,7 +53,7 @@ class Seat:
     late: bool = False  # the deadline passed before the team moved: the model plays
 
 
-class Session:
+class Session(control.ControlCell):
     """One classroom game: a live model, its seats and its log."""
 
     def __init__(
@@ -228,45 +225,8 @@ class Session:
         )
         self.instructor_token = access["instructor"]
         self.board_token = access["board"]
-        self._adopt(game)
+        adopt(self, game)
         return self
-
-    def _adopt(self, game: Replayed) -> None:
-        """Take over a replayed game: its model and record, and what the records say of
-        the seats, the control cell and the turn in progress."""
-        self._adopt_config(game.model.cfg, game.model)
-        self.rec = game.recorder
-        self.model_version = 1
-        turn_at = None
-        for r in game.records:
-            kind = r["type"]
-            if kind == "turn":
-                turn_at = r.get("time")
-                for s in self.seats.values():
-                    s.move, s.late = None, False
-            elif kind == "move" and r["actor"] in self.seats:
-                self.seats[r["actor"]].move = int(r["row"])
-            elif kind == "deadline":
-                for a in r.get("late", []):
-                    if a in self.seats:
-                        self.seats[a].late = True
-            elif kind == "resolve":
-                self.team_steps[r["step"]] = {a: int(v) for a, v in r["choices"].items()}
-                self.late_steps[r["step"]] = list(r.get("model_played", []))
-            elif kind == "inject":
-                self.injects += 1
-            elif kind == "forbid":
-                self.forbids.append(control.forbid_entry(r, self.names))
-        if game.ended:
-            self.over = ENDINGS.get(game.ended, game.ended)
-        left = None
-        if self.deadline:  # the turn's deadline runs on from when the turn opened
-            try:
-                elapsed = (datetime.now(UTC) - _parse(turn_at)).total_seconds()
-            except (TypeError, ValueError):
-                elapsed = 0.0
-            left = max(0.0, self.deadline - max(0.0, elapsed))
-        self._open_turn(left)
 
     # --- seats -------------------------------------------------------------------------------
 
@@ -350,68 +310,6 @@ class Session:
                 self._begin()
             return {"step": t, "date": m.dates[t], "over": bool(self.over)}
 
-    def _control(self, record: dict) -> None:
-        """Log a control-cell change already made to the model, and tell everyone."""
-        self.log.write({"step": self.model.t, **record, "time": now_iso()})
-        self._changed(model=True)
-
-    def inject(self, preset: str, params: dict) -> str:
-        """Apply a control-cell event now; returns its event id."""
-        with self.lock:
-            self._require_open()
-            m = self.model
-            if preset == "custom":
-                spec = custom_spec(params.get("spec"), self.id)
-            else:
-                spec = preset_spec(preset, params, self.names, self.id, list(m.ids))
-            eid = f"inject_{self.injects + 1}_{preset}"
-            try:
-                m.inject(eid, spec)
-            except ConfigError as exc:
-                raise bad_request(exc.line()) from None
-            self.injects += 1
-            params = {k: v for k, v in params.items() if k != "spec"}
-            record = {"type": "inject", "date": m.dates[m.t], "event": eid, "preset": preset}
-            self._control({**record, "params": params, "spec": spec})
-            return eid
-
-    def forbid(self, actor: str, move: str, target: str | None = None) -> dict:
-        """Take a move away from an actor from now on (optionally toward one target)."""
-        with self.lock:
-            self._require_open()
-            entry = control.check_forbid(self, actor, move, target)
-            try:
-                self.model.forbid(actor, move, target or None)
-            except ConfigError as exc:
-                raise bad_request(exc.line()) from None
-            self.forbids.append(entry)
-            self._control({"type": "forbid", "actor": actor, "move": move, "target": target})
-            return entry
-
-    def set_weights(self, actor: str, weights: dict) -> None:
-        with self.lock:
-            self._require_open()
-            clean = control.check_weights(self, actor, weights)
-            self.model.set_weights(actor, clean)
-            self._control({"type": "weights", "actor": actor, "weights": clean})
-
-    def set_influence(self, actor: str, faction: str, value) -> None:
-        with self.lock:
-            self._require_open()
-            v = control.check_influence(self, actor, faction, value)
-            self.model.set_influence(actor, faction, v)
-            self._control({"type": "influence", "actor": actor, "faction": faction, "value": v})
-
-    def set_temperature(self, value) -> None:
-        with self.lock:
-            self._require_open()
-            v = control.number(value, "noise (temperature)", "a number in (0, 10]")
-            try:
-                self.model.set_temperature(v)
-            except ConfigError as exc:
-                raise bad_request(exc.line()) from None
-            self._control({"type": "temperature", "value": v})
-
     def end(self) -> None:
         with self.lock:
             self._require_open()
@@ -465,9 +363,3 @@ class Session:
             data = views.build(self, viewer)
             self._cache[key] = (data, json.dumps(data, allow_nan=False, separators=(",", ":")))
         return self._cache[key]
-
-
-def _parse(stamp: str | None) -> datetime:
-    if not stamp:
-        raise ValueError("no time")
-    return datetime.fromisoformat(stamp)

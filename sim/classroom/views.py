@@ -255,7 +255,9 @@ def _control(session: Session) -> dict:
             for a in m.ids
         },
         "effective": {
-            a: {n: round(float(v), 3) for n, v in zip(INTEREST_NAMES, m.ctx.weights[i], strict=True)}
+            a: {
+                n: round(float(v), 3) for n, v in zip(INTEREST_NAMES, m.ctx.weights[i], strict=True)
+            }
             for i, a in enumerate(m.ids)
         },
         "factions": {

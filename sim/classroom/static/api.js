@@ -25,20 +25,24 @@ export function setToken(token) {
 let running = 0;
 
 export async function busy(button, work) {
+  let shown = false;
   const t = setTimeout(() => {
+    shown = true;
     running += 1;
     $("busy").hidden = false;
     if (button) { button.classList.add("busy"); button.setAttribute("aria-busy", "true"); button.disabled = true; }
-    t.shown = true;
   }, BUSY_MS);
   try {
     return await work();
   } finally {
     clearTimeout(t);
-    if (t.shown) {
+    if (shown) {
       running -= 1;
       if (running <= 0) { running = 0; $("busy").hidden = true; }
-      if (button) { button.classList.remove("busy"); button.removeAttribute("aria-busy"); button.disabled = false; }
+      if (button) {
+        button.classList.remove("busy"); button.removeAttribute("aria-busy"); button.disabled = false;
+        if (app.state) app.onState(app.state); // the state decides what stays enabled
+      }
     }
   }
 }

@@ -70,6 +70,10 @@ async function init() {
   app.onState = (s) => { if (s.role === "board") { location.replace("/board"); return; } render(s); renderGameBox(s); };
   app.onLeave = leave;
   initHome(enter);
+  window.addEventListener("hashchange", () => { // a link pasted into an open tab
+    const code = readHash();
+    if (code) { unsubscribe(); join(code, enter); } else if (app.key && !app.token) showHome();
+  });
   const code = readHash();
   if (code) { $("join-code").value = code; await join(code, enter); return; }
   if (app.token) { enter(); return; }
