@@ -163,15 +163,16 @@ def test_bad_input_gets_a_one_line_message(session):
 
 
 def test_the_instructor_page_shows_no_code_until_asked(session):
-    url, instr, roc, us, board = session
+    _, instr, roc, us, board = session
     text = instr.get("/api/state")[1]
     for code in (roc.token, us.token, instr.token):
         assert code not in str(text)
     status, codes = instr.get("/api/codes")
     assert status == 200
     assert {s["actor"]: s["code"] for s in codes["seats"]} == {"ROC": roc.token, "US": us.token}
-    assert codes["instructor"] == f"{url}/#code={instr.token}"
-    assert codes["board"] == f"{url}/board#code={board.token}"
+    assert codes["instructor"] == f"/#code={instr.token}"  # the page puts its address first
+    assert codes["board"] == f"/board#code={board.token}"
+    assert codes["seats"][0]["link"] == f"/#code={roc.token}"
 
 
 def test_the_board_sees_no_code_no_secret_and_no_control(session):

@@ -234,8 +234,7 @@ class Api:
 
     async def codes(self, request: Request) -> Response:
         session = await self.instructor(request, "codes")
-        base = str(request.base_url).rstrip("/")
-        return json_response(self.room.codes(session, base))
+        return json_response(self.room.codes(session))
 
     async def control(self, request: Request) -> Response:
         name = request.path_params["name"]

@@ -256,21 +256,22 @@ class Classroom:
             for viewer in (None, *s.seats, BOARD):
                 s.view_json(viewer)
 
-    def codes(self, session: Session, base: str) -> dict:
+    def codes(self, session: Session) -> dict:
         """The links of a session (instructor only): its seats' join codes, the board's
-        and the instructor's own re-entry link."""
+        and the instructor's own re-entry link, as paths (the page puts the address it
+        was reached at in front: behind a proxy, the proxy's)."""
         return {
             "seats": [
                 {
                     "actor": a,
                     "name": session.names[a],
                     "code": s.code,
-                    "link": f"{base}/#code={s.code}",
+                    "link": f"/#code={s.code}",
                 }
                 for a, s in session.seats.items()
             ],
-            "board": f"{base}/board#code={session.board_token}",
-            "instructor": f"{base}/#code={session.instructor_token}",
+            "board": f"/board#code={session.board_token}",
+            "instructor": f"/#code={session.instructor_token}",
         }
 
 

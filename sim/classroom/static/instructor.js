@@ -66,12 +66,12 @@ async function showCodes(button, node) {
       for (const x of c.seats) {
         t.append(el("tr", { "data-actor": x.actor }, el("td", {}, x.name),
           el("td", {}, el("code", { cls: "seat-code", "data-actor": x.actor }, x.code), el("br"),
-            el("a", { href: x.link, cls: "small", target: "_blank", rel: "noopener" }, "join link"))));
+            el("a", { href: location.origin + x.link, cls: "small", target: "_blank", rel: "noopener" }, "join link"))));
       }
       node.append(t,
         el("p", { cls: "small" }, "Instructor link (re-enter from any browser; keep it private): ",
-          el("code", { id: "instructor-link", cls: "wrap" }, c.instructor)),
-        el("p", { cls: "small" }, "Board link (for the projector): ", el("code", { id: "board-url", cls: "wrap" }, c.board)));
+          el("code", { id: "instructor-link", cls: "wrap" }, location.origin + c.instructor)),
+        el("p", { cls: "small" }, "Board link (for the projector): ", el("code", { id: "board-url", cls: "wrap" }, location.origin + c.board)));
       node.hidden = false;
       button.textContent = "Hide codes";
     } catch (e) { flash(e.message); }
