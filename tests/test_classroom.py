@@ -245,3 +245,18 @@ def test_reset_starts_again_and_replay_returns_the_last_game(raw, tmp_path):
     game = replay(path)
     assert game.opening["type"] == "reset" and game.opening["seed"] == 99
     assert np.array_equal(game.results.states, s.results().states)
+
+
+def test_the_app_draws_in_the_figures_colours(raw):
+    """One colour per actor and per pair everywhere: the app's come from the palette."""
+    from sim.report.palette import classroom_styles
+
+    s = Session(raw, ["ROC"])
+    styles = classroom_styles(list(s.model.ids))
+    for viewer in (None, "ROC"):
+        view = s.view(viewer)
+        assert view["styles"]["actors"] == styles["actors"]
+        assert view["styles"]["roles"] == styles["roles"]
+        for p in view["history"]["pairs"]:
+            want = styles["pairs"][f"{p['a']}|{p['b']}"]
+            assert (p["color"], p["dash"]) == (want["color"], want["dash"])

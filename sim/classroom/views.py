@@ -17,6 +17,7 @@ from sim.classroom.situation import situation
 from sim.model.dynamics import public_relation, working_channel
 from sim.model.interest import INTEREST_NAMES
 from sim.model.triangle import CONFIGURATIONS, ROLES, classify, triads
+from sim.report.palette import classroom_styles
 from sim.report.words import action_text, move_text
 from sim.scenario.schema import MOVES
 
@@ -29,28 +30,6 @@ CONFIGURATION_WORDS = {
     "stable_marriage": "stable marriage (two partners, one outcast)",
     "unit_veto": "unit veto (all three hostile)",
 }
-
-_DASH = {  # matplotlib line styles of the figures -> SVG dash arrays
-    "-": "",
-    "--": "7 4",
-    "-.": "8 3 2 3",
-    (0, (1, 1)): "2 2",
-    (0, (6, 1.5)): "10 3",
-    (0, (3, 1, 1, 1, 1, 1)): "6 2 2 2 2 2",
-}
-
-
-def pair_style_table(ids: list[str]) -> dict[tuple[str, str], dict]:
-    """The figures' colour and dash per pair (as :func:`sim.report.plots.pair_styles`)."""
-    from sim.report.plots import pair_styles
-
-    styles = pair_styles(pair_list(ids))
-    out = {}
-    for a, b in pair_list(ids):
-        st = styles[frozenset((a, b))]
-        out[(a, b)] = {"color": st["color"], "dash": _DASH.get(st["linestyle"], "")}
-    return out
-
 
 def options(session: Session, actor: str) -> list[dict]:
     """The actor's moves now, with plain words, value (advice) and rank by value."""
@@ -87,13 +66,13 @@ def _common(session: Session, viewer: str | None) -> dict:
     rel_hist = public_relation(rec.states[:k], m.layout, cw) * 10.0
     rel_now = public_relation(m.x, m.layout, cw)
     ix = m.index
-    styles = pair_style_table(ids)
+    styles = classroom_styles(ids)  # the figures' colours, one per actor and per pair
     pairs = [
         {
             "a": a,
             "b": b,
             "label": f"{names[a]}–{names[b]}",
-            **styles[(a, b)],
+            **styles["pairs"][f"{a}|{b}"],
             "values": [round(float(v), 3) for v in rel_hist[:, ix[a], ix[b]]],
         }
         for a, b in pair_list(ids)
@@ -129,6 +108,7 @@ def _common(session: Session, viewer: str | None) -> dict:
         "network": {"edges": edges, "channels": _channels(session, viewer)},
         "history": {"pairs": pairs, "markers": _markers(session)},
         "roles": _roles(ids, names, rel_now),
+        "styles": {k: styles[k] for k in ("actors", "roles", "event", "inject")},
         "log": _log_view(session, viewer),
     }
 

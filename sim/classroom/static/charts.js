@@ -1,6 +1,8 @@
 /* The charts every participant sees, drawn as inline SVG from the JSON state: the
  * network now, the strategic triangles, relations over time with dated event markers,
- * and the log. Okabe-Ito colours, with line styles so they read in greyscale too. */
+ * and the log. Okabe-Ito colours, with line styles so they read in greyscale too: each
+ * country, pair, role and event marker in the colour the figures and the debrief give it
+ * (s.styles, from sim/report/palette.py); the network's edges by the sign of the relation. */
 import { $, OI, clear, el, fmt, lineSample, svg } from "./dom.js";
 
 function edgeStyle(v) {
@@ -57,8 +59,8 @@ export function drawNetwork(root, s) {
     const [x, y] = pos[a];
     const mine = s.role === "seat" && a === s.actor;
     const seat = s.seats.find((z) => z.actor === a);
-    root.append(svg("rect", { x: x - 48, y: y - 22, width: 96, height: 44, rx: 10, fill: mine ? "#eef8f4" : "#fff",
-      stroke: mine ? OI.green : "#17324d", "stroke-width": mine ? 3.5 : 1.8, class: "node", "data-actor": a }));
+    root.append(svg("rect", { x: x - 48, y: y - 22, width: 96, height: 44, rx: 10, fill: mine ? "#eef3f8" : "#fff",
+      stroke: s.styles.actors[a].color, "stroke-width": mine ? 4.5 : 2.5, class: "node", "data-actor": a }));
     const lines = wrapName(s.names[a]);
     lines.forEach((ln, k) => root.append(svg("text", { x, y: y + 5 - 7.5 * (lines.length - 1) + 15 * k, "text-anchor": "middle",
       "font-size": 13.5, "font-weight": 700, fill: "#17324d" }, ln)));
@@ -79,7 +81,9 @@ export function drawRoles(node, s) {
   for (const r of s.roles) {
     const roles = el("td", { cls: "roles-cell" });
     for (const [a, role] of Object.entries(r.roles)) {
-      roles.append(el("div", {}, el("span", { cls: `role role-${role}`, "data-actor": a }, role), ` ${s.names[a]}`));
+      const badge = el("span", { cls: `role role-${role}`, "data-actor": a }, role);
+      badge.style.borderColor = s.styles.roles[role];
+      roles.append(el("div", {}, badge, ` ${s.names[a]}`));
     }
     t.append(el("tr", { "data-triad": r.triad }, el("td", {}, el("b", {}, r.label), el("br"),
       el("span", { cls: "small muted configuration" }, r.configuration_text)), roles));
@@ -116,11 +120,11 @@ export function drawHistory(root, s) {
     const xx = x(m.step);
     const j = (atStep[m.step] = (atStep[m.step] || 0) + 1) - 1; // markers sharing a month sit side by side
     const cxm = xx + 19 * j;
-    const colour = m.inject ? OI.vermillion : "#555";
+    const colour = m.inject ? s.styles.inject : s.styles.event;
     root.append(svg("line", { x1: xx, x2: xx, y1: T, y2: H - B, stroke: colour, "stroke-width": 1.2,
       "stroke-dasharray": m.inject ? "2 3" : "6 4", class: "event-marker", "data-event": m.event }));
     if (j) root.append(svg("line", { x1: xx, x2: cxm, y1: T - 12, y2: T - 12, stroke: colour, "stroke-width": 1 }));
-    root.append(svg("circle", { cx: cxm, cy: T - 12, r: 8.5, fill: m.inject ? OI.vermillion : "#fff", stroke: colour, "stroke-width": 1.4 }));
+    root.append(svg("circle", { cx: cxm, cy: T - 12, r: 8.5, fill: m.inject ? s.styles.inject : "#fff", stroke: colour, "stroke-width": 1.4 }));
     root.append(svg("text", { x: cxm, y: T - 8, "text-anchor": "middle", "font-size": 10.5, "font-weight": 700, fill: m.inject ? "#fff" : "#333" }, String(k + 1)));
     ms.append(el("li", { cls: m.inject ? "inject" : "", "data-event": m.event },
       `${m.date}: ${m.label}`, m.inject ? " (class inject)" : "", " ", el("span", { cls: "muted" }, `(${m.citation})`)));
