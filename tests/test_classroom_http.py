@@ -9,6 +9,7 @@ import random
 import re
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -38,7 +39,7 @@ def external_links(html: str) -> list[str]:
 
 
 def test_two_teams_and_an_instructor_play_one_session(server, tmp_path):
-    app, url = server
+    room, url = server
     instructor = Client(url, key=KEY)
     status, opened = instructor.post(
         "/api/session",
@@ -120,18 +121,21 @@ def test_two_teams_and_an_instructor_play_one_session(server, tmp_path):
     path = tmp_path / "session.jsonl"
     path.write_text(text)
     game = replay(path)
-    live = app.session(opened["session"]).results()
+    live = room.session(opened["session"]).results()
     assert np.array_equal(game.results.states, live.states)
     assert np.array_equal(game.results.moves, live.moves)
     # the server wrote the same log to disk as it went
     assert Path(opened["log"]).read_text() == text
 
 
-def test_cli_starts_the_server_and_prints_its_address(tmp_path):
+@contextmanager
+def cli_server(*options: str):
+    """``cardplay classroom port=0 ...`` in its own process; yields what it printed up to
+    the teams' address (the server is answering by then), stops it after."""
     exe = Path(sys.executable).with_name("cardplay")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "sim.cli"]
     proc = subprocess.Popen(
-        [*cmd, "classroom", "port=0", "key=cli-key", f"logdir={tmp_path}"],
+        [*cmd, "classroom", "port=0", *options],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -139,23 +143,25 @@ def test_cli_starts_the_server_and_prints_its_address(tmp_path):
     )
     try:
         lines = []
-        while True:  # until the address is printed (or the server ends)
+        while "teams join at" not in "".join(lines):
             line = proc.stdout.readline()
-            if not line:
-                break
+            if not line:  # it ended before serving
+                raise AssertionError("".join(lines) + proc.stderr.read())
             lines.append(line)
-            if "teams join at" in line:
-                break
-        text = "".join(lines)
+        yield "".join(lines)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=HANG_GUARD)
+
+
+def test_cli_starts_the_server_and_prints_its_address(tmp_path):
+    with cli_server("key=cli-key", f"logdir={tmp_path}") as text:
         m = re.search(r"instructor \(keep private\): (http://127\.0\.0\.1:\d+/)#key=cli-key", text)
         assert m, text
         base = m.group(1)
         assert Client(base).get("/api/health") == (200, {"ok": True})
         status, out = Client(base, key="cli-key").post("/api/session", {"seats": []})
         assert status == 200 and Path(out["log"]).is_relative_to(tmp_path)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=HANG_GUARD)
 
 
 def test_cli_bad_input_is_one_line_and_exit_2():

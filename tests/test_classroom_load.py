@@ -15,14 +15,13 @@ import asyncio
 import json
 import os
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from tests import HANG_GUARD
+from tests.test_classroom_http import cli_server
 
 httpx = pytest.importorskip("httpx")
 
@@ -44,26 +43,8 @@ def quantiles(xs: list[float]) -> dict:
 
 @pytest.fixture
 def server(tmp_path):
-    exe = Path(sys.executable).with_name("cardplay")
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "sim.cli"]
-    proc = subprocess.Popen(
-        [*cmd, "classroom", "port=0", f"key={KEY}", f"logdir={tmp_path}", "baseline_runs=1"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        lines = []
-        while "teams join at" not in "".join(lines):
-            line = proc.stdout.readline()
-            if not line:
-                pytest.fail("the classroom server did not start: " + proc.stderr.read())
-            lines.append(line)
-        yield re.search(r"teams join at: +(http://\S+)/", "".join(lines)).group(1)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=HANG_GUARD)
+    with cli_server(f"key={KEY}", f"logdir={tmp_path}", "baseline_runs=1") as printed:
+        yield re.search(r"teams join at: +(http://\S+)/", printed).group(1)
 
 
 class Browser:

@@ -31,6 +31,7 @@ CONFIGURATION_WORDS = {
     "unit_veto": "unit veto (all three hostile)",
 }
 
+
 def options(session: Session, actor: str) -> list[dict]:
     """The actor's moves now, with plain words, value (advice) and rank by value."""
     opts = session.model.options(actor)

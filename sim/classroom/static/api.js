@@ -145,7 +145,12 @@ export function subscribe() {
           app.onLeave(msg);
           return;
         }
-        if (!r.ok) throw new Error(`the server answered ${r.status}`);
+        if (!r.ok) {
+          let msg = `the server answered ${r.status}`;
+          try { msg = (await r.json()).error || msg; } catch (e) { /* not JSON */ }
+          flash(msg); // e.g. a session whose log cannot be resumed: keep trying, say why
+          throw new Error(msg);
+        }
         connected(true);
         wait = 500;
         const reader = r.body.pipeThrough(new TextDecoderStream()).getReader();

@@ -1,7 +1,7 @@
 /* The board: the projector's read-only view of a session (large type; no code, no
  * secret channel, no control). Its code comes in the address (#code=...). */
 import { app, setToken, subscribe } from "./api.js";
-import { drawAll, turnInfo } from "./charts.js";
+import { buildPanels, drawAll, turnInfo } from "./charts.js";
 import { $, clear, el } from "./dom.js";
 
 function render(s) {
@@ -24,6 +24,7 @@ setInterval(() => {
 }, 500);
 
 function init() {
+  buildPanels($("panels"));
   const h = new URLSearchParams(location.hash.replace(/^#/, ""));
   if (h.get("code")) { setToken(h.get("code")); history.replaceState(null, "", location.pathname); }
   app.onState = (s) => {

@@ -153,6 +153,19 @@ export function drawLog(node, s) {
   }
 }
 
+/* The four panels every participant sees (the same on the team, instructor and board pages). */
+export function buildPanels(node) {
+  const panel = (wide, title, ...kids) => el("div", { cls: wide ? "panel wide" : "panel" }, el("h2", {}, title), ...kids);
+  const chart = (id, box, label) => svg("svg", { id, viewBox: box, role: "img", "aria-label": label });
+  clear(node).append(
+    panel(false, "The four-power network now", chart("network", "0 0 440 360", "network of relations"),
+      el("div", { cls: "legend small", id: "network-legend" })),
+    panel(false, "Strategic triangles now", el("div", { id: "roles" })),
+    panel(true, "Relations over time", chart("history", "0 0 860 300", "relations over time"),
+      el("div", { cls: "legend small", id: "history-legend" }), el("ol", { cls: "markers small", id: "history-markers" })),
+    panel(true, "What has happened", el("div", { id: "log", cls: "log" })));
+}
+
 export function drawAll(s) {
   drawNetwork($("network"), s);
   drawRoles($("roles"), s);

@@ -1,7 +1,7 @@
 /* cardplay classroom: vanilla JavaScript modules, no external resources. The page talks
  * to the local server only (/api/...); the state arrives pushed (server-sent events). */
 import { app, setToken, subscribe, unsubscribe } from "./api.js";
-import { drawAll, turnInfo } from "./charts.js";
+import { buildPanels, drawAll, turnInfo } from "./charts.js";
 import { $, clear, el } from "./dom.js";
 import { initHome, join, showHome } from "./home.js";
 import { buildInstructor, renderGameBox, stopPlaying, updateInstructor } from "./instructor.js";
@@ -69,6 +69,7 @@ setInterval(() => {
 async function init() {
   app.onState = (s) => { if (s.role === "board") { location.replace("/board"); return; } render(s); renderGameBox(s); };
   app.onLeave = leave;
+  buildPanels($("panels"));
   initHome(enter);
   window.addEventListener("hashchange", () => { // a link pasted into an open tab
     const code = readHash();
