@@ -160,6 +160,18 @@ def test_bad_input_gets_a_one_line_message(session):
     assert status == 400 and out["error"].startswith("unknown move 'fly'; valid: ")
     status, out = instr.post("/api/step", {"turns": 3})
     assert status == 400 and out["error"] == "turns: unknown field; valid fields: none"
+    big = {"label": "x", "kind": "custom", "narrative": "n" * 5000, "effects": []}
+    status, out = instr.post("/api/inject", {"preset": "custom", "spec": big})
+    assert status == 400 and "at most" in out["error"]  # an inject cannot swell every view
+
+
+def test_a_refused_session_leaves_no_folder(server):
+    room, url = server
+    before = sorted(room.logdir.iterdir())
+    for bad in ({"deadline": "inf"}, {"deadline": "nan"}, {"seats": "ROC"}, {"pace": 4}):
+        status, out = Client(url, key=KEY).post("/api/session", bad)
+        assert status == 400 and out["error"].startswith(next(iter(bad))), out
+    assert sorted(room.logdir.iterdir()) == before
 
 
 def test_the_instructor_page_shows_no_code_until_asked(session):
