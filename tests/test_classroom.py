@@ -7,8 +7,11 @@ import json
 import numpy as np
 import pytest
 
+from sim.classroom.errors import AccessError
+from sim.classroom.presets import PRESETS
 from sim.classroom.replay import ReplayError, load, replay
-from sim.classroom.session import PRESETS, AccessError, Session, state_hash
+from sim.classroom.session import Session
+from sim.classroom.sessionlog import state_hash
 from sim.record.run import simulate
 from sim.scenario.config import compose
 from sim.scenario.schema import validate
@@ -242,3 +245,41 @@ def test_reset_starts_again_and_replay_returns_the_last_game(raw, tmp_path):
     game = replay(path)
     assert game.opening["type"] == "reset" and game.opening["seed"] == 99
     assert np.array_equal(game.results.states, s.results().states)
+
+
+def test_the_app_draws_in_the_figures_colours(raw):
+    """One colour per actor and per pair everywhere: the app's come from the palette."""
+    from sim.report.palette import classroom_styles
+
+    s = Session(raw, ["ROC"])
+    styles = classroom_styles(list(s.model.ids))
+    for viewer in (None, "ROC"):
+        view = s.view(viewer)
+        assert view["styles"]["actors"] == styles["actors"]
+        assert view["styles"]["roles"] == styles["roles"]
+        for p in view["history"]["pairs"]:
+            want = styles["pairs"][f"{p['a']}|{p['b']}"]
+            assert (p["color"], p["dash"]) == (want["color"], want["dash"])
+
+
+def test_the_control_cell_forbids_a_move(raw, tmp_path):
+    path = tmp_path / "session.jsonl"
+    s = Session(raw, ["ROC"], log_path=path)
+    row = opt(s, "ROC", "warm", "US")
+    s.submit("ROC", row)
+    entry = s.forbid("ROC", "warm", "US")
+    assert entry["text"] == "ROC (Taiwan): Warm toward United States"
+    assert s.view(None)["control"]["forbidden"] == [entry]
+    assert all((o["action"], o["target"]) != ("warm", "US") for o in s.options("ROC"))
+    assert any(o["action"] == "warm" for o in s.options("ROC"))  # only toward the US
+    s.advance()  # the team's move is no longer open: the model plays for it
+    resolve = next(r for r in reversed(s.log.records) if r["type"] == "resolve")
+    assert resolve["dropped"] == ["ROC"] and resolve["choices"] == {}
+    s.forbid("USSR", "open_channel")  # toward anyone
+    assert all(o["action"] != "open_channel" for o in s.options("USSR"))
+    s.advance()
+    assert np.array_equal(replay(path).results.states, s.results().states)
+    with pytest.raises(AccessError, match="unknown move 'fly'"):
+        s.forbid("USSR", "fly")
+    with pytest.raises(AccessError, match="toward itself"):
+        s.forbid("USSR", "warm", "USSR")

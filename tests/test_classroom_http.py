@@ -1,5 +1,6 @@
 """End to end over HTTP: an instructor and two teams, each its own client, play one session;
-the debrief report downloads as one self-contained HTML file; the log replays exactly."""
+the debrief report downloads as one self-contained HTML file; the log replays exactly; the
+command line starts the server."""
 
 from __future__ import annotations
 
@@ -8,14 +9,16 @@ import random
 import re
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from sim.classroom.client import Client
+from sim.classroom.registry import Classroom
 from sim.classroom.replay import replay
-from sim.classroom.server import App, serve_in_thread
+from sim.classroom.server import running
 from tests import HANG_GUARD
 
 KEY = "e2e-key"
@@ -23,13 +26,9 @@ KEY = "e2e-key"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    app = App(
-        "1969_border_clash", [], key=KEY, logdir=tmp_path_factory.mktemp("logs"), baseline_runs=3
-    )
-    srv, url = serve_in_thread(app)
-    yield app, url
-    srv.shutdown()
-    srv.server_close()
+    room = Classroom("1969_border_clash", key=KEY, logdir=tmp_path_factory.mktemp("logs"))
+    with running(room, baseline_runs=3) as url:
+        yield room, url
 
 
 def external_links(html: str) -> list[str]:
@@ -40,11 +39,17 @@ def external_links(html: str) -> list[str]:
 
 
 def test_two_teams_and_an_instructor_play_one_session(server, tmp_path):
-    app, url = server
+    room, url = server
     instructor = Client(url, key=KEY)
     status, opened = instructor.post(
         "/api/session",
-        {"scenario": "1969_border_clash", "seed": 21, "seats": ["ROC", "US"], "advice": True},
+        {
+            "scenario": "1969_border_clash",
+            "seed": 21,
+            "seats": ["ROC", "US"],
+            "advice": True,
+            "pace": 1,
+        },
     )
     assert status == 200
     instructor.token = opened["token"]
@@ -116,18 +121,21 @@ def test_two_teams_and_an_instructor_play_one_session(server, tmp_path):
     path = tmp_path / "session.jsonl"
     path.write_text(text)
     game = replay(path)
-    live = app.sessions[opened["session"]].results()
+    live = room.session(opened["session"]).results()
     assert np.array_equal(game.results.states, live.states)
     assert np.array_equal(game.results.moves, live.moves)
     # the server wrote the same log to disk as it went
     assert Path(opened["log"]).read_text() == text
 
 
-def test_cli_starts_the_server_and_prints_its_address(tmp_path):
+@contextmanager
+def cli_server(*options: str):
+    """``cardplay classroom port=0 ...`` in its own process; yields what it printed up to
+    the teams' address (the server is answering by then), stops it after."""
     exe = Path(sys.executable).with_name("cardplay")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "sim.cli"]
     proc = subprocess.Popen(
-        [*cmd, "classroom", "port=0", "key=cli-key", f"logdir={tmp_path}"],
+        [*cmd, "classroom", "port=0", *options],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -135,23 +143,25 @@ def test_cli_starts_the_server_and_prints_its_address(tmp_path):
     )
     try:
         lines = []
-        while True:  # until the address is printed (or the server ends)
+        while "teams join at" not in "".join(lines):
             line = proc.stdout.readline()
-            if not line:
-                break
+            if not line:  # it ended before serving
+                raise AssertionError("".join(lines) + proc.stderr.read())
             lines.append(line)
-            if "teams join at" in line:
-                break
-        text = "".join(lines)
+        yield "".join(lines)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=HANG_GUARD)
+
+
+def test_cli_starts_the_server_and_prints_its_address(tmp_path):
+    with cli_server("key=cli-key", f"logdir={tmp_path}") as text:
         m = re.search(r"instructor \(keep private\): (http://127\.0\.0\.1:\d+/)#key=cli-key", text)
         assert m, text
         base = m.group(1)
         assert Client(base).get("/api/health") == (200, {"ok": True})
         status, out = Client(base, key="cli-key").post("/api/session", {"seats": []})
         assert status == 200 and Path(out["log"]).is_relative_to(tmp_path)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=HANG_GUARD)
 
 
 def test_cli_bad_input_is_one_line_and_exit_2():

@@ -35,10 +35,10 @@ class Client:
         try:
             with urllib.request.urlopen(req, timeout=self.timeout) as r:
                 status, ctype, raw = r.status, r.headers.get("Content-Type", ""), r.read()
-                self.last_headers = dict(r.headers.items())
+                self.last_headers = r.headers  # case-insensitive
         except urllib.error.HTTPError as exc:
             status, ctype, raw = exc.code, exc.headers.get("Content-Type", ""), exc.read()
-            self.last_headers = dict(exc.headers.items())
+            self.last_headers = exc.headers
         if ctype.startswith("application/json"):
             return status, json.loads(raw)
         return status, raw.decode("utf-8", errors="replace")

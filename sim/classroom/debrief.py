@@ -1,11 +1,13 @@
-"""``cardplay report``: the debrief report of a run folder, a classroom session folder or
-a session log (replayed), written as ``debrief.html`` beside its input.
+"""The debrief of a game: ``cardplay report`` (a run folder, a classroom session folder
+or a session log, replayed, written as ``debrief.html`` beside its input) and the
+classroom server's cache (one build per game state, kept on disk once the game is over).
 
 The report itself is :mod:`sim.report.debrief`; this module loads what it reports on.
 """
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -79,3 +81,53 @@ def cmd_report(args: list[str]) -> int:
     path = write_report(rest[0], out, runs)
     print(f"debrief report: {path}")
     return 0
+
+
+class DebriefCache:
+    """Each session's debrief, built once per state of its game (the latest kept in
+    memory; a finished game's also on disk beside its log, for after a restart).
+
+    Concurrent requests for the same state wait for the one build."""
+
+    def __init__(self, baseline_runs: int = 20):
+        self.baseline_runs = baseline_runs
+        self.built: dict[str, tuple[int, str]] = {}  # session id -> (version, html)
+        self.locks: dict[str, threading.Lock] = {}
+        self.lock = threading.Lock()
+
+    def html(self, session) -> str:
+        with session.lock:
+            version, over = session.version, session.over
+        with self.lock:
+            lock = self.locks.setdefault(session.id, threading.Lock())
+        with lock:
+            done = self.built.get(session.id)
+            if done and done[0] == version:
+                return done[1]
+            path = session.log.path.parent / f"debrief-{version}.html" if session.log.path else None
+            if path is not None and path.is_file():
+                text = path.read_text(encoding="utf-8")
+            else:
+                with session.lock:  # a consistent snapshot of the game
+                    results = session.results()
+                    records = list(session.log.records)
+                data = debrief_data(results, records, baseline_runs=self.baseline_runs)
+                text = debrief_html(data)
+                if over and path is not None:
+                    tmp = path.with_suffix(".partial")
+                    tmp.write_text(text, encoding="utf-8")
+                    tmp.replace(path)
+            self.built[session.id] = (version, text)
+            return text
+
+    def prebuild(self, session) -> None:
+        """Start building a finished game's debrief now, so it is ready when asked for."""
+        threading.Thread(target=self._quietly, args=(session,), daemon=True).start()
+
+    def _quietly(self, session) -> None:
+        try:
+            self.html(session)
+        except Exception as exc:  # asked for again, it will say what went wrong
+            import sys
+
+            print(f"classroom: debrief of {session.id} not built: {exc}", file=sys.stderr)

@@ -34,6 +34,7 @@ SCENARIO_KEYS = (
     "relations",
     "events",
     "facts",
+    "classroom",
 )
 SWEEP_KEYS = ("description", "scenario", "replicates", "seed", "study", "grid")
 STUDY_KEYS = ("name", "record", "n_jobs", "complements")

@@ -75,6 +75,7 @@ from sim.scenario.schema.facts import (  # noqa: F401
     Series,
 )
 from sim.scenario.schema.run import (  # noqa: F401
+    Classroom,
     Mechanics,
     Output,
     RunConfig,

@@ -72,6 +72,12 @@ class Output(Strict):
     narrative: bool = True
 
 
+class Classroom(Strict):
+    """What a scenario suggests to the classroom app (changes no result)."""
+
+    pace_months: Literal[1, 2, 3, 6] = 1  # months per turn a 50-minute class can play
+
+
 class RunConfig(Strict):
     """A validated run: scenario, mechanics, seed and output options."""
 
@@ -88,6 +94,8 @@ class RunConfig(Strict):
     mechanics: Mechanics = Mechanics()
     output: Output = Output()
     sources: dict[str, str] = {}
+    # a suggestion to the classroom app, not part of a run: left out of dumps and hashes
+    classroom: Classroom | None = Field(None, exclude=True)
 
     @property
     def actor_ids(self) -> list[str]:
