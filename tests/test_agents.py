@@ -93,8 +93,7 @@ def test_actor_set_comes_from_the_scenario(raw, drop):
         raw["events"].pop("nixon_doctrine")
     if not drop:
         raw["actors"]["JPN"] = {
-            "name": "Japan",
-            "ccode": 740,
+            "name": "Japan",  # no COW data here: a fixed capability, no ccode
             "capability": 0.05,
             "regime": "liberal_democracy",
             "weights": {"security": 0.5, "economy": 0.5},
