@@ -30,7 +30,9 @@ def render(r: dict) -> str:
         "",
         f"Hydra `compose` and validation of a scenario take {r['compose_ms']:.0f} ms, "
         f"{r['compose_ms'] / r['per_run']['1969_border_clash']['depth1']:.0f} runs of 1969: "
-        "a study composes once and varies the validated configuration.",
+        "a study composes once and varies the validated configuration. `import sim.core` "
+        f"takes {r['import_core_s']:.2f} s in a fresh process (Mesa is imported when the "
+        "first model is built).",
         "",
         f"1969 at depth 1 takes {lim['ms']:.2f} ms. About {lim['ops'] / 1e6:.0f} M floating-point "
         "operations (issue 18: 1,268 leaf evaluations a step, about 900 operations each) at "

@@ -159,8 +159,7 @@ def compile_costs(depths: list[int]) -> dict:
 def sobol_time(n: int) -> tuple[float, int]:
     from sim.scenario.options import checked_config
     from sim.studies.experiment import load_experiment, parse_complements, parse_parameters
-    from sim.studies.sensitivity import KEYS, run_sensitivity
-    from sim.studies.sensitivity_outcome import Outcome
+    from sim.studies.sensitivity import KEYS, Outcome, run_sensitivity
 
     _, spec = load_experiment("sensitivity_1969", "sensitivity_", KEYS)
     _, cfg = checked_config([f"scenario={spec['scenario']}"])
@@ -231,6 +230,10 @@ def main(argv=None) -> int:
     res["compose_ms"] = compose_ms
     print(f"   Hydra compose + validate of {SCENARIO}: {compose_ms:.0f} ms, "
           f"{compose_ms / res['per_run'][SCENARIO]['depth1']:.0f} runs' worth: compose once per study")  # fmt: skip
+
+    code = "import time; t = time.perf_counter(); import sim.core; print(time.perf_counter() - t)"
+    res["import_core_s"] = min(float(python("-c", code)) for _ in range(3))
+    print(f"   import sim.core in a fresh process: {res['import_core_s']:.2f} s (best of 3)")
 
     rate = flop_rate()
     d1 = res["per_run"][SCENARIO]["depth1"]

@@ -11,8 +11,7 @@ import pytest
 
 from sim.scenario.errors import ConfigError
 from sim.studies.figures import sensitivity_dataset, sensitivity_figure
-from sim.studies.sensitivity import run_sensitivity, salib_seed
-from sim.studies.sensitivity_outcome import Outcome
+from sim.studies.sensitivity import Outcome, run_sensitivity, salib_seed
 from tests import HANG_GUARD
 
 NAMES = ["mechanics.temperature", "mechanics.momentum", "actors.USSR.factions.hawks.influence"]

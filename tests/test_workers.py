@@ -14,6 +14,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -58,15 +60,19 @@ def until(condition, what: str):
     raise AssertionError(f"hang guard: {what}")
 
 
-def start_ensemble(tmp_path: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "sim.cli", "ensemble", "runs=1000000", "n_jobs=2",
-         "figures=false", f"out={tmp_path / 'ens'}"],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # its own group: the test can clean up whatever happens
-    )  # fmt: skip
+@contextmanager
+def started(args: list[str], cwd: Path) -> Iterator[subprocess.Popen]:
+    """A ``python`` command in its own session (the test can clean up whatever happens)."""
+    proc = subprocess.Popen([sys.executable, *args], cwd=cwd, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
+    try:
+        yield proc
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
 
 
 def workers_of(proc: subprocess.Popen) -> list[int]:
@@ -82,8 +88,9 @@ def workers_of(proc: subprocess.Popen) -> list[int]:
     "sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT], ids=lambda s: s.name
 )
 def test_signal_to_parent_leaves_no_worker(tmp_path, sig):
-    proc = start_ensemble(tmp_path)
-    try:
+    args = ["-m", "sim.cli", "ensemble", "runs=100000", "n_jobs=2", "figures=false",
+            f"out={tmp_path / 'ens'}"]  # fmt: skip
+    with started(args, tmp_path) as proc:
         workers = workers_of(proc)
         assert workers is not True, "the ensemble ended before its workers were seen"
         pgrp = proc_stat(proc.pid)[2]
@@ -92,32 +99,20 @@ def test_signal_to_parent_leaves_no_worker(tmp_path, sig):
         until(lambda: not alive(workers), f"workers {alive(workers)} outlived the parent")
         proc.stdout.read()  # EOF: no process holds the pipe any more, so `| tee` ends
         proc.wait()
-        if sig == signal.SIGINT:
-            assert proc.returncode == 130
+        if sig != signal.SIGKILL:
+            assert proc.returncode == 128 + sig
         assert not list(tmp_path.glob("ens*")), "an interrupted ensemble left a folder"
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait()
 
 
 @slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_killed_sweep_leaves_no_job_process(tmp_path):
     out = tmp_path / "out"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "sim.studies.sweep", "--multirun", "+experiment=sweep_hawks_depth",
-         "actors.USSR.factions.hawks.influence=0.35", "mechanics.depth=0,1", "replicates=10000",
-         f"output.dir={out}"],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )  # fmt: skip
+    args = ["-m", "sim.studies.sweep", "--multirun", "+experiment=sweep_hawks_depth",
+            "actors.USSR.factions.hawks.influence=0.35", "mechanics.depth=0,1",
+            "replicates=10000", f"output.dir={out}"]  # fmt: skip
     jobs = out / "sweeps" / "hawks_depth" / "jobs"
-    try:
+    with started(args, tmp_path) as proc:
         until(lambda: (jobs / "0").exists() and (jobs / "1").exists() or proc.poll() is not None,
               "the sweep's jobs never started")  # fmt: skip
         assert proc.poll() is None, "the sweep ended before the test could kill it"
@@ -126,10 +121,3 @@ def test_killed_sweep_leaves_no_job_process(tmp_path):
         os.kill(proc.pid, signal.SIGKILL)
         until(lambda: not alive(workers), f"job processes {alive(workers)} outlived the sweep")
         proc.stdout.read()
-        proc.wait()
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait()

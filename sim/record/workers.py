@@ -8,7 +8,7 @@
   again (about 1-2 CPU-s a worker); the caller runs one small task first to load them;
 - **one thread each**: a worker runs one numba and one BLAS thread (the workers
   already use every core; threads inside one run are for single runs, when asked
-  with ``NUMBA_NUM_THREADS``, see :mod:`sim`);
+  with ``NUMBA_NUM_THREADS``: ``sim/__init__.py`` makes one thread the default);
 - **no orphans**: the workers stay in the parent's process group, ignore Ctrl+C
   (the parent stops them), and end when the parent does: Linux's parent-death
   signal (``prctl(PR_SET_PDEATHSIG)``) and, as a fallback, a thread that checks the

@@ -49,7 +49,6 @@ from sim.studies.experiment import (
     text,
 )
 from sim.studies.points import map_points
-from sim.studies.sensitivity_outcome import Outcome
 
 KEYS = (
     "name",
@@ -68,6 +67,57 @@ CONF_LEVEL = 0.95
 # Sample points per worker process come in this many chunks: thousands of short runs,
 # so small chunks keep both workers busy to the end at a negligible cost per chunk.
 CHUNKS_PER_JOB = 16
+
+
+# --- the outcome --------------------------------------------------------------------------
+
+
+class Outcome:
+    """The file's ``outcome:`` (``pass_rate``, ``fact``, ``series`` or ``crossing``) as a
+    :class:`sim.studies.outcomes.Outcome`, the outcome language of the paired studies;
+    called on a run, its value (picklable: workers call it)."""
+
+    def __init__(self, spec: dict, cfg):
+        from sim.studies.outcomes import check_outcomes, outcome_from_mapping
+
+        kinds = "one of pass_rate: all, fact: <id>, series: {...}, crossing: {...}"
+        if not isinstance(spec, dict) or len(spec) != 1:
+            raise ConfigError("outcome", spec, kinds)
+        ((self.kind, arg),) = spec.items()
+        key = f"outcome.{self.kind}"
+        if self.kind == "pass_rate":
+            if arg not in ("all", None):
+                raise ConfigError(key, arg, "all")
+            mapping = {"facts": "all"}
+        elif self.kind == "fact":
+            mapping = {"facts": [arg]}
+        elif self.kind in ("series", "crossing") and isinstance(arg, dict):
+            mapping = dict(arg)
+            if self.kind == "crossing" and ("above" in arg) == ("below" in arg):
+                raise ConfigError(key, arg, "exactly one of above: or below:")
+        elif self.kind in ("series", "crossing"):
+            raise ConfigError(key, arg, "a mapping: var, actor, target, ...")
+        else:
+            raise ConfigError("outcome", self.kind, kinds)
+        self.outcome = outcome_from_mapping(mapping, key, self.kind)
+        check_outcomes(cfg, [self.outcome], key)
+
+    def label(self) -> str:
+        o, s = self.outcome, self.outcome.series
+        if self.kind == "pass_rate":
+            return "stylized-fact pass rate"
+        if self.kind == "fact":
+            return f"pass rate of {o.facts[0]}"
+        who = "-".join(x for x in (s.actor, s.target) if x)
+        if self.kind == "crossing":
+            side = "above" if o.above is not None else "below"
+            return f"months until {s.var} {who} is {side} {getattr(o, side):g}"
+        return f"{s.stat} of {s.var} {who}"
+
+    def __call__(self, res) -> float:
+        from sim.studies.outcomes import outcome_value
+
+        return outcome_value(res, self.outcome)[0]
 
 
 # --- the analysis ------------------------------------------------------------------------

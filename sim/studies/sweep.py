@@ -209,8 +209,9 @@ def run_job(raw: dict) -> str:
     from sim.record import provenance
     from sim.record.workers import die_with_parent
 
-    if mp.parent_process() is not None:  # a launcher's worker (joblib): end with the sweep
-        die_with_parent(os.getppid(), kernel_signal=False)
+    launcher = mp.parent_process()  # a launcher's worker (joblib): end with the sweep
+    if launcher is not None and launcher.pid:
+        die_with_parent(launcher.pid, kernel_signal=False)
     hc = HydraConfig.get()
     params = swept_values(list(hc.overrides.task), raw)
     cfg, replicates, study = job_config(raw)
