@@ -46,6 +46,7 @@ from sim.studies.experiment import (
     parse_parameters,
     save_png,
     text,
+    unused,
 )
 from sim.studies.objective import Objective, Target
 
@@ -225,7 +226,9 @@ def cmd_calibrate(args: list[str]) -> int:
     label = spec.get("name", path.stem)
     first = next(iter(configs.values()))
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    folder = Path(out) if out else Path(first.output.dir) / "calibration" / f"{label}_{stamp}"
+    folder = (
+        Path(out) if out else unused(Path(first.output.dir) / "calibration" / f"{label}_{stamp}")
+    )
     check_folder(folder)
     jobs = default_jobs() if n_jobs == -1 else n_jobs
     objective = Objective(

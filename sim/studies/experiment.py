@@ -44,8 +44,19 @@ def parse_jobs(n: int) -> int:
 
 
 def default_folder(cfg: RunConfig, kind: str, label: str) -> Path:
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    return Path(cfg.output.dir) / kind / cfg.name / f"{label}_{stamp}"
+    """``<output.dir>/<kind>/<scenario>/<label>_<time>`` (:func:`unused`)."""
+    return unused(
+        Path(cfg.output.dir) / kind / cfg.name / f"{label}_{datetime.now():%Y%m%d-%H%M%S}"
+    )
+
+
+def unused(folder: Path) -> Path:
+    """``folder``, or ``folder-1``, ``folder-2`` ... if it exists (two studies a second)."""
+    taken, k = folder, 0
+    while taken.exists():
+        k += 1
+        taken = folder.with_name(f"{folder.name}-{k}")
+    return taken
 
 
 def check_folder(out: Path, key: str = "out") -> None:
