@@ -121,6 +121,9 @@ class Workers:
         pool = self.pool
         if pool is None:
             return
+        if hasattr(pool, "kill_workers"):  # Python 3.14
+            pool.kill_workers()
+            return
         procs = list((getattr(pool, "_processes", None) or {}).values())
         for p in procs:
             if p.is_alive():
