@@ -36,7 +36,8 @@ docs: setup
 golden: setup  ## deliberately regenerate the seeded regression outputs
 	$(BIN)/python -m tests.golden --regenerate
 
-bench: setup
+bench: setup  ## figures to docs/benchmark.md; EMA Workbench compared if the bench extra installs
+	$(BIN)/pip install -q -e ".[bench]" || echo "bench extra not installed: EMA Workbench skipped"
 	$(BIN)/python experiments/benchmark.py
 
 clean:

@@ -12,15 +12,9 @@ import yaml
 
 from sim.record.facts import statistic
 from sim.scenario.errors import ConfigError
-from sim.studies.calibration import (
-    Objective,
-    Target,
-    build,
-    calibrate,
-    defaults,
-    history_dataset,
-    run_command,
-)
+from sim.studies.calibration import build, calibrate, defaults, run_command
+from sim.studies.figures import history_dataset
+from sim.studies.objective import Objective, Target
 from tests import HANG_GUARD
 
 NAMES = ["mechanics.temperature", "mechanics.reciprocity"]
@@ -163,7 +157,7 @@ def test_cli(tmp_path):
 
 def test_post_cold_war_weights_experiment_builds():
     from sim.studies.calibration import KEYS
-    from sim.studies.study import load_experiment
+    from sim.studies.experiment import load_experiment
 
     _, spec = load_experiment("calibrate_post_cold_war_weights", "calibrate_", KEYS)
     raws, configs, names, bounds, targets, skipped = build(spec, [])

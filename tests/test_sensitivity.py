@@ -10,13 +10,8 @@ import pandas as pd
 import pytest
 
 from sim.scenario.errors import ConfigError
-from sim.studies.sensitivity import (
-    Outcome,
-    run_sensitivity,
-    salib_seed,
-    sensitivity_dataset,
-    sensitivity_figure,
-)
+from sim.studies.figures import sensitivity_dataset, sensitivity_figure
+from sim.studies.sensitivity import Outcome, run_sensitivity, salib_seed
 from tests import HANG_GUARD
 
 NAMES = ["mechanics.temperature", "mechanics.momentum", "actors.USSR.factions.hawks.influence"]

@@ -12,15 +12,12 @@ import pytest
 
 from sim.record.provenance import config_hash
 from sim.record.run import simulate
-from sim.report.plots import fan_chart_dataset
+from sim.report.plots import fan_chart_dataset, fan_quantiles
 from sim.scenario.errors import ConfigError
-from sim.studies.study import (
-    LONG_COLUMNS,
-    ensemble_pairs,
-    map_points,
-    run_ensemble,
-    with_values,
-)
+from sim.studies import long_table
+from sim.studies.long_table import LONG_COLUMNS, ensemble_pairs
+from sim.studies.points import map_points, with_values
+from sim.studies.study import run_ensemble, stream_ensemble, write_ensemble
 from tests import HANG_GUARD
 
 CARDPLAY = [sys.executable, "-m", "sim.cli"]
@@ -93,6 +90,40 @@ def test_parallel_ensemble_is_identical(ensemble):
     t2, _, f2 = run_ensemble(cfg, 3, n_jobs=2)
     pd.testing.assert_frame_equal(table, t2)
     np.testing.assert_array_equal(facts, f2)
+
+
+def test_fan_chart_from_the_kept_array_equals_the_table_path(ensemble):
+    cfg, table, _, _ = ensemble
+    ens, sink = stream_ensemble(cfg, 3, long_table.TableSink, n_jobs=1)
+    sink.close()
+    from_table = fan_chart_dataset(ensemble_pairs(table))
+    from_array = ens.fan()
+    assert ens.goldstein.shape == (3, table["step"].nunique(), 6)
+    pd.testing.assert_frame_equal(
+        from_array.sort_values(["a", "b", "date"], ignore_index=True),
+        from_table.sort_values(["a", "b", "date"], ignore_index=True),
+        check_exact=True,
+        check_dtype=False,
+    )
+    one = fan_quantiles(ens.goldstein[:, :, :1], ens.pairs[:1], ens.dates)
+    assert one["q05"].tolist() == from_array["q05"].iloc[: len(ens.dates)].tolist()
+
+
+def test_streamed_files_do_not_depend_on_the_workers(tmp_path, cfg1969, raw1969, monkeypatch):
+    rows = long_table.rows_of(simulate(cfg1969))
+    monkeypatch.setattr(long_table, "ROW_GROUP_ROWS", 2 * rows.size)  # row groups of 2 runs
+    kw = {"fmt": "parquet", "figures": False}
+    a = write_ensemble(tmp_path / "a", cfg1969, raw1969, 5, n_jobs=1, **kw)
+    b = write_ensemble(tmp_path / "b", cfg1969, raw1969, 5, n_jobs=2, **kw)
+    for name in ("ensemble.parquet", "facts.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    import pyarrow.parquet as pq
+
+    assert pq.ParquetFile(tmp_path / "a" / "ensemble.parquet").num_row_groups == 3
+    np.testing.assert_array_equal(a.goldstein, b.goldstein)
+    t = pd.read_parquet(tmp_path / "a" / "ensemble.parquet")
+    assert t["run"].tolist() == sorted(t["run"]) and t["run"].nunique() == 5
+    assert isinstance(t["variable"].dtype, pd.CategoricalDtype)
 
 
 def test_with_values(cfg1969):

@@ -5,6 +5,11 @@ replicate can be rerun alone with ``cardplay run seed=<s+k>``. Variants of a
 scenario run on the same seeds (common random numbers). Parallel runs give
 the same results as serial ones: each replicate depends only on its seed, and
 results come back in seed order.
+
+:func:`iter_chunks` streams the results chunk by chunk (what the ensemble command
+writes to disk as they come); :func:`map_runs` collects them in one list. The
+workers (:class:`sim.record.workers.Workers`) are forked from this process after
+it has run the first replicate itself, so they start with the kernel loaded.
 """
 
 from __future__ import annotations
@@ -12,12 +17,13 @@ from __future__ import annotations
 import gc
 import math
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
 from sim.record.facts import evaluate
 from sim.record.run import as_config, simulate
+from sim.record.workers import Workers
 from sim.scenario.schema import RunConfig
 
 
@@ -37,29 +43,38 @@ def _chunk(cfg: RunConfig, chunk: Sequence[int], fn: Callable | None) -> list:
 
 
 def in_worker(fn: Callable, *args):
-    """``fn(*args)`` as a worker process's task: one thread, the heap settled after the
-    first task."""
-    single_threaded()
+    """``fn(*args)`` as a worker process's task, the heap settled after the first task."""
     out = fn(*args)
     settle_heap()
     return out
 
 
+def stream_chunks(task: Callable, pieces: Sequence[tuple], n_jobs: int) -> Iterator[list]:
+    """``task(*piece)`` for each piece, yielded in piece order as they come back.
+
+    The first piece runs in this process (it loads the compiled kernel, which forked
+    workers then inherit); the others on ``n_jobs`` worker processes.
+    """
+    if not pieces:
+        return
+    yield task(*pieces[0])
+    if len(pieces) == 1:
+        return
+    with Workers(min(n_jobs, len(pieces) - 1)) as pool:
+        yield from pool.imap(in_worker, [(task, *p) for p in pieces[1:]])
+
+
 def run_chunks(task: Callable, pieces: Sequence[tuple], n_jobs: int, bar=None) -> list:
     """``task(*piece)`` for each piece on ``n_jobs`` worker processes, the results (lists)
     concatenated in piece order; ``bar`` (tqdm) advances as pieces come back."""
-    from joblib import Parallel, delayed
-
-    par = Parallel(n_jobs=n_jobs, backend="loky", return_as="generator")
     out: list = []
-    for part in par(delayed(in_worker)(task, *piece) for piece in pieces):
+    for part in stream_chunks(task, pieces, n_jobs):
         out.extend(part)
         if bar is not None:
             bar.update(len(part))
     return out
 
 
-_PINNED: list[bool] = []  # set once the BLAS libraries are limited in this process
 _SETTLED: list[bool] = []  # set once a worker's long-lived objects are frozen
 
 
@@ -79,39 +94,24 @@ def settle_heap() -> None:
     _SETTLED.append(True)
 
 
-def single_threaded() -> None:
-    """One BLAS and one numba thread per worker: the workers already use every core.
-
-    Cheap to call again (a worker calls it for every chunk it runs).
-    """
-    import numba
-
-    numba.set_num_threads(1)
-    if _PINNED:
-        return
-    try:
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(1)
-    except ImportError:  # pragma: no cover - threadpoolctl comes with joblib's deps
-        pass
-    _PINNED.append(True)
-
-
-def chunk_bounds(n_tasks: int, n_jobs: int, chunks_per_job: int) -> list[tuple[int, int]]:
+def chunk_bounds(
+    n_tasks: int, n_jobs: int, chunks_per_job: int, largest: int | None = None
+) -> list[tuple[int, int]]:
     """Contiguous chunks (start, end) of ``n_tasks`` for ``n_jobs`` workers, shrinking.
 
     Guided self-scheduling (Polychronopoulos and Kuck 1987): each chunk takes the
     remaining tasks over ``n_jobs * chunks_per_job / 2``, so the first chunks are
     twice the size of ``chunks_per_job`` equal chunks and the last ones a few
     tasks: a worker that finishes early takes small pieces instead of idling
-    while another works through a full-size last chunk.
+    while another works through a full-size last chunk. ``largest`` caps a chunk
+    (what a streamed ensemble holds in memory per chunk in flight).
     """
     share = max(1.0, n_jobs * chunks_per_job / 2)
     floor = max(1, n_tasks // (8 * n_jobs * chunks_per_job))
     out, a = [], 0
     while a < n_tasks:
-        b = min(n_tasks, a + max(floor, math.ceil((n_tasks - a) / share)))
+        size = max(floor, math.ceil((n_tasks - a) / share))
+        b = min(n_tasks, a + (min(size, largest) if largest else size))
         out.append((a, b))
         a = b
     return out
@@ -121,40 +121,57 @@ def default_jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def map_runs(
+def progress_bar(progress: bool, total: int, desc: str):
+    if not progress:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="run")
+
+
+def iter_chunks(
     config,
     seed_list: Iterable[int],
     fn: Callable | None = None,
     n_jobs: int = 1,
     chunks_per_job: int = 4,
     progress: bool = False,
-) -> list:
-    """``fn(results)`` for each seed, in seed order; ``n_jobs`` worker processes.
+    largest: int | None = None,
+) -> Iterator[list]:
+    """``fn(results)`` for each seed, as lists (chunks) in seed order; ``n_jobs`` worker
+    processes, ``largest`` runs at most per chunk.
 
-    Each worker runs a chunk of many replicates (not one process per run).
     ``fn`` must be a picklable top-level function when ``n_jobs > 1``.
     """
     cfg = as_config(config)
     seed_list = list(seed_list)
     if n_jobs == -1:
         n_jobs = default_jobs()
+    bar = progress_bar(progress, len(seed_list), cfg.name)
     if n_jobs <= 1 or len(seed_list) < 2:
-        it = seed_list
-        if progress:
-            from tqdm import tqdm
+        step = largest or 1
+        pieces = [seed_list[a : a + step] for a in range(0, len(seed_list), step)]
+        parts: Iterable[list] = (_chunk(cfg, p, fn) for p in pieces)
+    else:
+        rest = chunk_bounds(len(seed_list) - 1, n_jobs, chunks_per_job, largest)
+        pieces = [(cfg, seed_list[:1], fn)]
+        pieces += [(cfg, seed_list[1 + a : 1 + b], fn) for a, b in rest]
+        parts = stream_chunks(_chunk, pieces, n_jobs)
+    try:
+        for part in parts:
+            if bar is not None:
+                bar.update(len(part))
+            yield part
+    finally:
+        if bar is not None:
+            bar.close()
 
-            it = tqdm(seed_list, desc=cfg.name, unit="run")
-        return [replicate(cfg, s, fn) for s in it]
-    bar = None
-    if progress:
-        from tqdm import tqdm
 
-        bar = tqdm(total=len(seed_list), desc=cfg.name, unit="run")
-    bounds = chunk_bounds(len(seed_list), n_jobs, chunks_per_job)
-    out = run_chunks(_chunk, [(cfg, seed_list[a:b], fn) for a, b in bounds], n_jobs, bar)
-    if bar is not None:
-        bar.close()
-    return out
+def map_runs(config, seed_list: Iterable[int], fn: Callable | None = None, n_jobs: int = 1, **kw):
+    """``fn(results)`` for each seed, in seed order, as one list: :func:`iter_chunks`
+    (``n_jobs`` worker processes, each running chunks of many replicates; ``kw``:
+    ``chunks_per_job``, ``progress``)."""
+    return [out for part in iter_chunks(config, seed_list, fn, n_jobs, **kw) for out in part]
 
 
 def fact_row(res) -> list[bool]:

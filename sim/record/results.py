@@ -83,33 +83,44 @@ class Results:
             "events": self.events(),
         }
 
+    def pair_values(self) -> dict[str, np.ndarray]:
+        """The pairs table's variables as arrays (steps, ordered pairs), pairs in the order
+        of ``numpy.nonzero(~eye(n))``; recognition as its code (0 none, 1 unofficial,
+        2 formal), channel_public as a bool. :meth:`pairs` is these with the keys."""
+        n = len(self.ids)
+        ii, jj = np.nonzero(~np.eye(n, dtype=bool))
+        rel = self.relation[:, ii, jj]
+        return {
+            "stance": self.block("stance")[:, ii, jj],
+            "relation": rel,
+            "goldstein": rel * 10.0,
+            "channel": working_channel(self.states, self.layout)[:, ii, jj],
+            "engagement": self.block("channel")[:, ii, jj],
+            "channel_public": self.block("leaked")[:, ii, jj] > 0.5,
+            "recognition": self.block("recognition")[:, ii, jj].round().astype(int),
+            "commitment": self.block("commitment")[:, ii, jj],
+            "trade": self.block("trade")[:, ii, jj],
+            "trade_indirect": self.block("indirect")[:, ii, jj],
+            "controls": self.block("controls")[:, ii, jj],
+        }
+
     def pairs(self):
         import pandas as pd
 
         T, n = len(self.dates), len(self.ids)
         ii, jj = np.nonzero(~np.eye(n, dtype=bool))
         steps = np.repeat(np.arange(T), len(ii))
-        a = np.tile(ii, T)
-        b = np.tile(jj, T)
-        rel = self.relation[:, ii, jj].ravel()
-        rec = self.block("recognition")[:, ii, jj].ravel().round().astype(int)
+        cols = {k: v.ravel() for k, v in self.pair_values().items()}
+        cols["recognition"] = np.array([RECOGNITION_NAMES[k] for k in range(3)])[
+            cols["recognition"]
+        ]
         return pd.DataFrame(
             {
                 "step": steps,
                 "date": np.array(self.dates)[steps],
-                "actor": np.array(self.ids)[a],
-                "target": np.array(self.ids)[b],
-                "stance": self.block("stance")[:, ii, jj].ravel(),
-                "relation": rel,
-                "goldstein": rel * 10.0,
-                "channel": working_channel(self.states, self.layout)[:, ii, jj].ravel(),
-                "engagement": self.block("channel")[:, ii, jj].ravel(),
-                "channel_public": self.block("leaked")[:, ii, jj].ravel() > 0.5,
-                "recognition": np.array([RECOGNITION_NAMES[k] for k in range(3)])[rec],
-                "commitment": self.block("commitment")[:, ii, jj].ravel(),
-                "trade": self.block("trade")[:, ii, jj].ravel(),
-                "trade_indirect": self.block("indirect")[:, ii, jj].ravel(),
-                "controls": self.block("controls")[:, ii, jj].ravel(),
+                "actor": np.array(self.ids)[np.tile(ii, T)],
+                "target": np.array(self.ids)[np.tile(jj, T)],
+                **cols,
             }
         )
 

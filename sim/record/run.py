@@ -8,13 +8,16 @@ calls this function; it takes a mapping (as composed by Hydra) or a validated
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.model.interest import INTEREST_NAMES
-from sim.model.model import CardModel
 from sim.record.results import Results
 from sim.scenario.schema import RunConfig, validate
+
+if TYPE_CHECKING:
+    from sim.model.model import CardModel
 
 
 def as_config(config: Mapping | RunConfig) -> RunConfig:
@@ -48,6 +51,8 @@ def simulate(
 
     ``seed_sequence`` overrides ``config.seed`` (ensembles pass spawned children).
     """
+    from sim.model.model import CardModel  # Mesa: imported when a model is first built
+
     cfg = as_config(config)
     model = CardModel(cfg, seed_sequence)
     return run_model(model)

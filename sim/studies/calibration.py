@@ -39,14 +39,16 @@ import pandas as pd
 
 from sim.scenario.errors import ConfigError
 from sim.scenario.options import checked_config, pop_option
-from sim.studies.study import (
+from sim.studies.experiment import (
     check_folder,
     load_experiment,
-    map_points,
     output_options,
     parse_parameters,
+    save_png,
     text,
+    unused,
 )
+from sim.studies.objective import Objective, Target
 
 KEYS = (
     "name",
@@ -62,182 +64,6 @@ KEYS = (
     "targets",
 )
 METHODS = ("differential_evolution", "nelder-mead")
-TARGET_KEYS = ("name", "scenario", "series", "value", "scale", "check", "weight", "citation")
-
-
-# --- what is measured --------------------------------------------------------------------
-
-
-class Target:
-    """One piece of the record: a series statistic against a value, or a check."""
-
-    def __init__(self, spec: dict, index: int):
-        from sim.scenario.schema import Compare, Series
-
-        key = f"targets.{index}"
-        if not isinstance(spec, dict):
-            raise ConfigError(key, spec, "a mapping: name, scenario, series + value, or check")
-        for k in spec:
-            if k not in TARGET_KEYS:
-                raise ConfigError(f"{key}.{k}", spec[k], "valid keys: " + ", ".join(TARGET_KEYS))
-        self.name = str(spec.get("name") or f"target{index}")
-        self.scenario = spec.get("scenario")
-        self.weight = float(spec.get("weight", 1.0))
-        self.citation = str(spec.get("citation", ""))
-        self.scale = spec.get("scale", "log")
-        self.series = self.check = None
-        self.value = None
-        if ("check" in spec) == ("series" in spec):
-            raise ConfigError(key, spec, "either series: with value:, or check:")
-        try:
-            if "check" in spec:
-                self.check = Compare.model_validate(spec["check"])
-            else:
-                self.series = Series.model_validate(spec["series"])
-                self.value = float(spec["value"])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ConfigError(key, spec, f"a valid series and value or check ({exc})") from None
-        if self.scale not in ("log", "relative"):
-            raise ConfigError(f"{key}.scale", self.scale, "log or relative")
-        if self.series is not None and self.scale == "log" and self.value <= 0:
-            raise ConfigError(f"{key}.value", self.value, "> 0 for scale: log")
-
-    def check_on(self, cfg) -> None:
-        from sim.scenario.calendar import parse_month
-        from sim.scenario.schema import _check_fact, _check_series
-
-        lo, hi = parse_month(cfg.window.start), parse_month(cfg.window.end)
-        key = f"targets.{self.name}"
-        if self.check is not None:
-            _check_fact(cfg, key, self.check, lo, hi)
-        else:
-            _check_series(cfg, key, self.series, lo, hi)
-
-    def error(self, res) -> float:
-        from sim.record.facts import holds, statistic
-
-        if self.check is not None:
-            return 0.0 if holds(res, self.check) else 1.0
-        v = statistic(res, self.series)
-        if self.scale == "log":
-            return float(np.log(max(v, 1e-9) / self.value) ** 2)
-        return float(((v - self.value) / self.value) ** 2)
-
-
-class Measure:
-    """What one run of one scenario contributes: its facts' pass rate, its targets' errors."""
-
-    def __init__(self, targets: list[Target]):
-        self.targets = targets
-
-    def __call__(self, res) -> tuple[float, list[float]]:
-        from sim.record.facts import evaluate
-
-        facts = list(evaluate(res).values())
-        rate = float(np.mean(facts)) if facts else np.nan
-        return rate, [t.error(res) for t in self.targets]
-
-
-# --- the objective --------------------------------------------------------------------------
-
-
-class Objective:
-    """The loss over all scenarios, with every evaluation recorded (and cached)."""
-
-    def __init__(
-        self,
-        configs: dict,
-        names: list[str],
-        targets: list[Target],
-        *,
-        replicates: int,
-        facts_weight: float = 1.0,
-        n_jobs: int = 1,
-        progress: bool = False,
-    ):
-        from sim.record.ensemble import seeds
-
-        self.configs = configs
-        self.names = names
-        self.targets = targets
-        self.by_scenario = {s: [t for t in targets if t.scenario == s] for s in configs}
-        self.seeds = {s: seeds(c, replicates) for s, c in configs.items()}
-        self.facts_weight = facts_weight
-        self.n_jobs = n_jobs
-        self.progress = progress
-        self.history: list[dict] = []
-        self.cache: dict[tuple, dict] = {}
-        self.generation = 0
-
-    def evaluate(self, X: np.ndarray) -> np.ndarray:
-        """Loss of each row of ``X`` (evaluations recorded in order; repeats come from the cache)."""
-        X = np.atleast_2d(X)
-        new = []
-        for x in X:
-            k = tuple(np.round(x, 12))
-            if k not in self.cache and k not in {tuple(np.round(n, 12)) for n in new}:
-                new.append(x)
-        if new:
-            P = np.array(new)
-            parts = {
-                s: map_points(
-                    cfg,
-                    self.names,
-                    P,
-                    self.seeds[s],
-                    Measure(self.by_scenario[s]),
-                    n_jobs=self.n_jobs,
-                    progress=self.progress,
-                    desc=f"gen {self.generation} {s}",
-                )
-                for s, cfg in self.configs.items()
-            }
-            for i, x in enumerate(P):
-                row = self._combine({s: parts[s][i] for s in parts})
-                self.cache[tuple(np.round(x, 12))] = row
-        out = []
-        for x in X:
-            row = dict(self.cache[tuple(np.round(x, 12))])
-            out.append(row["loss"])
-            best = min([h["loss"] for h in self.history] + [row["loss"]])
-            self.history.append(
-                {
-                    "evaluation": len(self.history),
-                    "generation": self.generation,
-                    **dict(zip(self.names, map(float, x), strict=True)),
-                    **row,
-                    "best_loss": best,
-                }
-            )
-        return np.array(out)
-
-    def _combine(self, runs: dict[str, list]) -> dict:
-        row: dict = {}
-        rates = []
-        for s, rs in runs.items():
-            r = [x[0] for x in rs]
-            rate = float(np.nanmean(r)) if not np.all(np.isnan(r)) else np.nan
-            row[f"pass_rate:{s}"] = rate
-            if not np.isnan(rate):
-                rates.append(rate)
-        mean_rate = float(np.mean(rates)) if rates else np.nan
-        loss = self.facts_weight * (1.0 - mean_rate) if rates else 0.0
-        row["pass_rate"] = mean_rate
-        for s, rs in runs.items():
-            for k, t in enumerate(self.by_scenario[s]):
-                err = float(np.mean([x[1][k] for x in rs]))
-                row[f"error:{t.name}"] = err
-                loss += t.weight * err
-        row["loss"] = float(loss)
-        return row
-
-    def __call__(self, x: np.ndarray) -> np.ndarray | float:
-        """The optimiser's call: a whole population (DE) or one point; each call is a generation."""
-        self.generation += 1
-        x = np.asarray(x, dtype=float)
-        if x.ndim == 2:  # differential_evolution, vectorized: (parameters, candidates)
-            return self.evaluate(x.T)
-        return float(self.evaluate(x[None, :])[0])
 
 
 def defaults(cfg, names: list[str]) -> np.ndarray:
@@ -290,89 +116,6 @@ def calibrate(
             "initial_simplex": None,
         },
     )
-
-
-# --- figure -------------------------------------------------------------------------------
-
-
-def history_dataset(history: pd.DataFrame, names: list[str], bounds: np.ndarray) -> pd.DataFrame:
-    """What the figure draws: evaluation, loss, best_loss, and each parameter scaled to its bounds."""
-    out = history[["evaluation", "generation", "loss", "best_loss"]].copy()
-    for (lo, hi), p in zip(bounds, names, strict=True):
-        out[p] = (history[p] - lo) / (hi - lo)
-    return out
-
-
-def calibration_figure(history: pd.DataFrame, names: list[str], bounds: np.ndarray, axes=None):
-    """Loss of every evaluation and the best so far (top); parameters within their bounds (bottom)."""
-    from matplotlib.figure import Figure
-
-    from sim.report.plots import LINE_COLOURS, LINE_STYLES, OKABE_ITO
-
-    data = history_dataset(history, names, bounds)
-    if axes is None:
-        fig = Figure(figsize=(9, 6.5), layout="constrained")
-        axes = fig.subplots(2, 1, sharex=True)
-    fig = axes[0].figure
-    ax = axes[0]
-    ax.scatter(
-        data["evaluation"],
-        data["loss"],
-        s=12,
-        color=OKABE_ITO["sky_blue"],
-        label="evaluation",
-        gid="loss",
-    )
-    ax.step(
-        data["evaluation"],
-        data["best_loss"],
-        where="post",
-        color=OKABE_ITO["vermillion"],
-        linewidth=2,
-        label="best so far",
-        gid="best",
-    )
-    ax.scatter(
-        [0],
-        data["loss"].iloc[:1],
-        s=40,
-        marker="D",
-        color=OKABE_ITO["black"],
-        label="defaults",
-        zorder=3,
-    )
-    ax.set_ylabel("loss")
-    ax.set_title("Calibration: loss per evaluation")
-    ax.legend(fontsize="small", frameon=False)
-    ax.grid(color="0.92", linewidth=0.6)
-    ax = axes[1]
-    for i, p in enumerate(names):
-        ax.plot(
-            data["evaluation"],
-            data[p],
-            ".",
-            color=LINE_COLOURS[i % len(LINE_COLOURS)],
-            markersize=3,
-            alpha=0.5,
-        )
-        best = data["best_loss"].to_numpy()
-        at = np.flatnonzero(np.r_[True, best[1:] < best[:-1]])
-        xs = np.r_[data["evaluation"].to_numpy()[at], data["evaluation"].iloc[-1]]
-        ys = np.r_[data[p].to_numpy()[at], data[p].iloc[at[-1]]]
-        ax.step(
-            xs,
-            ys,
-            where="post",
-            color=LINE_COLOURS[i % len(LINE_COLOURS)],
-            linestyle=LINE_STYLES[i % len(LINE_STYLES)],
-            label=p,
-        )
-    ax.set_ylim(-0.05, 1.05)
-    ax.set_ylabel("value within bounds (0 = low, 1 = high)")
-    ax.set_xlabel("evaluation")
-    ax.legend(fontsize="x-small", frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    ax.grid(color="0.92", linewidth=0.6)
-    return fig
 
 
 # --- the command ---------------------------------------------------------------------------
@@ -454,7 +197,6 @@ def cmd_calibrate(args: list[str]) -> int:
     from sim.record.ensemble import default_jobs
     from sim.record.output import staged, write_json, write_tables, write_yaml
     from sim.record.provenance import record
-    from sim.report.plots import SAVE_DPI
 
     overrides = list(args)
     name = pop_option(overrides, "experiment", "calibrate_mechanics", text)
@@ -484,7 +226,9 @@ def cmd_calibrate(args: list[str]) -> int:
     label = spec.get("name", path.stem)
     first = next(iter(configs.values()))
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    folder = Path(out) if out else Path(first.output.dir) / "calibration" / f"{label}_{stamp}"
+    folder = (
+        Path(out) if out else unused(Path(first.output.dir) / "calibration" / f"{label}_{stamp}")
+    )
     check_folder(folder)
     jobs = default_jobs() if n_jobs == -1 else n_jobs
     objective = Objective(
@@ -554,13 +298,10 @@ def cmd_calibrate(args: list[str]) -> int:
             stage / "provenance.json",
         )
         if figures:
-            (stage / "figures").mkdir()
-            fig = calibration_figure(history, names, bounds)
-            fig.savefig(
-                stage / "figures" / "calibration.png",
-                dpi=SAVE_DPI,
-                bbox_inches="tight",
-                facecolor="white",
+            from sim.studies.figures import calibration_figure
+
+            save_png(
+                calibration_figure(history, names, bounds), stage / "figures" / "calibration.png"
             )
     runs = sum(len(objective.cache) * len(s) for s in objective.seeds.values())
     print(

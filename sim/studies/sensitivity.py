@@ -9,7 +9,7 @@ configuration keys) with their bounds, a scalar outcome and the methods, then
    2010), seeded by ``sample_seed``;
 2. runs ``replicates`` seeded replicates at each sample point (seeds ``seed ..
    seed+replicates-1``, the same at every point: common random numbers) on
-   worker processes (:func:`sim.studies.study.map_points`) and averages the outcome;
+   worker processes (:func:`sim.studies.points.map_points`) and averages the outcome;
 3. analyses with SALib (Morris mu*, mu, sigma with bootstrap confidence
    intervals; Sobol first-order S1 and total-order ST with bootstrap confidence
    intervals, and S2 if asked), seeded too;
@@ -38,16 +38,17 @@ import pandas as pd
 
 from sim.scenario.errors import ConfigError
 from sim.scenario.options import checked_config, pop_option
-from sim.studies.study import (
+from sim.studies.experiment import (
     check_folder,
     default_folder,
     load_experiment,
-    map_points,
     output_options,
     parse_complements,
     parse_parameters,
+    save_png,
     text,
 )
+from sim.studies.points import map_points
 
 KEYS = (
     "name",
@@ -68,86 +69,55 @@ CONF_LEVEL = 0.95
 CHUNKS_PER_JOB = 16
 
 
-# --- outcomes -------------------------------------------------------------------------
+# --- the outcome --------------------------------------------------------------------------
 
 
 class Outcome:
-    """A scalar outcome of one run, from its spec (picklable: workers call it)."""
+    """The file's ``outcome:`` (``pass_rate``, ``fact``, ``series`` or ``crossing``) as a
+    :class:`sim.studies.outcomes.Outcome`, the outcome language of the paired studies;
+    called on a run, its value (picklable: workers call it)."""
 
     def __init__(self, spec: dict, cfg):
-        from sim.scenario.schema import Series
+        from sim.studies.outcomes import check_outcomes, outcome_from_mapping
 
+        kinds = "one of pass_rate: all, fact: <id>, series: {...}, crossing: {...}"
         if not isinstance(spec, dict) or len(spec) != 1:
-            raise ConfigError(
-                "outcome", spec, "one of pass_rate: all, fact: <id>, series: {...}, crossing: {...}"
-            )
+            raise ConfigError("outcome", spec, kinds)
         ((self.kind, arg),) = spec.items()
-        self.spec = dict(spec)
-        self.level, self.above = 0.0, True
+        key = f"outcome.{self.kind}"
         if self.kind == "pass_rate":
             if arg not in ("all", None):
-                raise ConfigError("outcome.pass_rate", arg, "all")
-            if not cfg.facts:
-                raise ConfigError("outcome.pass_rate", cfg.name, "a scenario with stylized facts")
+                raise ConfigError(key, arg, "all")
+            mapping = {"facts": "all"}
         elif self.kind == "fact":
-            if arg not in cfg.facts:
-                raise ConfigError("outcome.fact", arg, "valid: " + ", ".join(cfg.facts))
-            self.fact = arg
+            mapping = {"facts": [arg]}
+        elif self.kind in ("series", "crossing") and isinstance(arg, dict):
+            mapping = dict(arg)
+            if self.kind == "crossing" and ("above" in arg) == ("below" in arg):
+                raise ConfigError(key, arg, "exactly one of above: or below:")
         elif self.kind in ("series", "crossing"):
-            if not isinstance(arg, dict):
-                raise ConfigError(f"outcome.{self.kind}", arg, "a mapping: var, actor, target, ...")
-            arg = dict(arg)
-            if self.kind == "crossing":
-                if ("above" in arg) == ("below" in arg):
-                    raise ConfigError("outcome.crossing", arg, "exactly one of above: or below:")
-                self.above = "above" in arg
-                self.level = float(arg.pop("above" if self.above else "below"))
-            try:
-                self.series = Series.model_validate(arg)
-            except Exception as exc:
-                raise ConfigError(f"outcome.{self.kind}", arg, f"a series: {exc}") from None
-            self._check(cfg)
+            raise ConfigError(key, arg, "a mapping: var, actor, target, ...")
         else:
-            raise ConfigError("outcome", self.kind, "pass_rate, fact, series or crossing")
-
-    def _check(self, cfg) -> None:
-        from sim.scenario.calendar import parse_month
-        from sim.scenario.schema import _check_series
-
-        lo, hi = parse_month(cfg.window.start), parse_month(cfg.window.end)
-        _check_series(cfg, f"outcome.{self.kind}", self.series, lo, hi)
+            raise ConfigError("outcome", self.kind, kinds)
+        self.outcome = outcome_from_mapping(mapping, key, self.kind)
+        check_outcomes(cfg, [self.outcome], key)
 
     def label(self) -> str:
+        o, s = self.outcome, self.outcome.series
         if self.kind == "pass_rate":
             return "stylized-fact pass rate"
         if self.kind == "fact":
-            return f"pass rate of {self.fact}"
-        s = self.series
+            return f"pass rate of {o.facts[0]}"
         who = "-".join(x for x in (s.actor, s.target) if x)
         if self.kind == "crossing":
-            word = "above" if self.above else "below"
-            return f"months until {s.var} {who} is {word} {self.level:g}"
+            side = "above" if o.above is not None else "below"
+            return f"months until {s.var} {who} is {side} {getattr(o, side):g}"
         return f"{s.stat} of {s.var} {who}"
 
     def __call__(self, res) -> float:
-        from sim.record.facts import evaluate, holds, series, statistic
+        from sim.studies.outcomes import outcome_value
 
-        if self.kind == "pass_rate":
-            return float(np.mean(list(evaluate(res).values())))
-        if self.kind == "fact":
-            return float(holds(res, res.cfg.facts[self.fact].check))
-        if self.kind == "series":
-            return statistic(res, self.series)
-        from sim.scenario.calendar import date_to_step
-
-        y = series(res, self.series)
-        cfg = res.cfg
-        a = 0
-        if self.series.start:
-            a = date_to_step(self.series.start, cfg.window.start, cfg.window.step_months)
-        hit = (y[a:] > self.level) if self.above else (y[a:] < self.level)
-        k = int(np.argmax(hit)) + a if hit.any() else len(y)
-        return float(k * cfg.window.step_months)
+        return outcome_value(res, self.outcome)[0]
 
 
 # --- the analysis ------------------------------------------------------------------------
@@ -284,80 +254,6 @@ def run_sensitivity(
     return pd.concat(tables, ignore_index=True), pd.concat(samples, ignore_index=True), times
 
 
-# --- figure -------------------------------------------------------------------------------
-
-
-def sensitivity_dataset(indices: pd.DataFrame) -> pd.DataFrame:
-    """The bars drawn: method, parameter, index, value, conf (mu_star, S1, ST only)."""
-    keep = indices["index"].isin(["mu_star", "S1", "ST"])
-    return indices[keep].reset_index(drop=True)
-
-
-def sensitivity_figure(indices: pd.DataFrame, outcome_label: str = "", axes=None):
-    """Bars with 95% confidence intervals: Morris mu* (left), Sobol S1 and ST (right)."""
-    from matplotlib.figure import Figure
-
-    from sim.report.plots import OKABE_ITO
-
-    data = sensitivity_dataset(indices)
-    methods = [m for m in METHODS if (data["method"] == m).any()]
-    if axes is None:
-        fig = Figure(
-            figsize=(6.0 * len(methods), 0.45 * data["parameter"].nunique() + 2.0),
-            layout="constrained",
-        )
-        axes = fig.subplots(1, len(methods), squeeze=False)[0]
-    else:
-        axes = np.atleast_1d(axes)
-        fig = axes[0].figure
-    for ax, m in zip(axes, methods, strict=False):
-        sub = data[data["method"] == m]
-        params = list(dict.fromkeys(sub["parameter"]))
-        y = np.arange(len(params))
-        kinds = ["mu_star"] if m == "morris" else ["S1", "ST"]
-        colours = {
-            "mu_star": OKABE_ITO["blue"],
-            "S1": OKABE_ITO["blue"],
-            "ST": OKABE_ITO["vermillion"],
-        }
-        hatches = {"mu_star": "", "S1": "", "ST": "//"}
-        h = 0.8 / len(kinds)
-        for k, kind in enumerate(kinds):
-            rows = sub[sub["index"] == kind].set_index("parameter").loc[params]
-            ax.barh(
-                y + (k - (len(kinds) - 1) / 2) * h,
-                rows["value"],
-                height=h,
-                xerr=rows["conf"].fillna(0.0),
-                color=colours[kind],
-                hatch=hatches[kind],
-                edgecolor="white",
-                error_kw={"ecolor": "0.2", "capsize": 2, "linewidth": 0.8},
-                label={
-                    "mu_star": "\u03bc* (Morris)",
-                    "S1": "S1 (first order)",
-                    "ST": "ST (total order)",
-                }[kind],
-                gid=f"bars:{m}:{kind}",
-            )
-        ax.set_yticks(y, params, fontsize="small")
-        ax.invert_yaxis()
-        ax.axvline(0, color="0.6", linewidth=0.8)
-        ax.set_title("Morris screening" if m == "morris" else "Sobol indices")
-        ax.set_xlabel("\u03bc* (outcome units)" if m == "morris" else "share of variance")
-        ax.legend(
-            loc="upper center",
-            bbox_to_anchor=(0.5, -0.1),
-            ncols=len(kinds),
-            fontsize="small",
-            frameon=False,
-        )
-        ax.grid(axis="x", color="0.92", linewidth=0.6)
-    if outcome_label:
-        fig.suptitle(f"Sensitivity of the {outcome_label} (bars: 95% confidence intervals)")
-    return fig
-
-
 # --- the command ---------------------------------------------------------------------------
 
 
@@ -380,7 +276,6 @@ def cmd_sensitivity(args: list[str]) -> int:
     from sim.record.ensemble import default_jobs
     from sim.record.output import staged, write_json, write_tables, write_yaml
     from sim.record.provenance import record
-    from sim.report.plots import SAVE_DPI
 
     overrides = list(args)
     name = pop_option(overrides, "experiment", "sensitivity_1969", text)
@@ -446,13 +341,10 @@ def cmd_sensitivity(args: list[str]) -> int:
             stage / "provenance.json",
         )
         if figures:
-            (stage / "figures").mkdir()
-            fig = sensitivity_figure(indices, outcome.label())
-            fig.savefig(
-                stage / "figures" / "sensitivity.png",
-                dpi=SAVE_DPI,
-                bbox_inches="tight",
-                facecolor="white",
+            from sim.studies.figures import sensitivity_figure
+
+            save_png(
+                sensitivity_figure(indices, outcome.label()), stage / "figures" / "sensitivity.png"
             )
     total = sum(int((samples["method"] == m).sum()) * replicates for m in methods)
     print(

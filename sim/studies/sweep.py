@@ -37,8 +37,8 @@ jobs in parallel).
 from __future__ import annotations
 
 import json
+import multiprocessing as mp
 import os
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -49,11 +49,18 @@ from omegaconf import DictConfig, OmegaConf
 
 from sim.scenario.config import CONFIG_DIR
 from sim.scenario.errors import ConfigError
+from sim.studies.gather import (
+    JOBS,
+    RESULTS,
+    SERIES,
+    STORE,
+    atomic_parquet,
+    atomic_text,
+    clear_markers,
+    gather,
+    markers,
+)
 
-STORE = "store"
-JOBS = "jobs"
-RESULTS = "results"
-SERIES = "series"
 RECORDS = ("facts", "series")
 #: Overridden keys that are not swept parameters (sweep machinery and output options).
 NOT_PARAMS = ("hydra", "experiment", "replicates", "study", "output", "seed")
@@ -90,7 +97,7 @@ def apply_complements(raw: dict, complements: dict) -> None:
     ``{actors.USSR.factions.doves.influence: actors.USSR.factions.hawks.influence}``
     gives the doves whatever influence the (swept) hawks leave.
     """
-    from sim.studies.study import _set
+    from sim.studies.points import _set
 
     for target, source in complements.items():
         value = _lookup(raw, source)
@@ -99,15 +106,20 @@ def apply_complements(raw: dict, complements: dict) -> None:
         _set(raw, str(target).split("."), 1.0 - float(value), f"study.complements.{target}")
 
 
+def job_config(raw: dict):
+    """A job's checked configuration: (validated config, replicates, study options).
+    Pops the sweep options from ``raw``; raises ConfigError."""
+    from sim.scenario.schema import validate
+
+    replicates, study = options(raw)
+    apply_complements(raw, study["complements"])
+    return validate(raw), replicates, study
+
+
 def check_job(raw: dict) -> None:
     """What a job checks before computing (its options, then its configuration); the
     command line calls it for every sweep point before launching any job."""
-    from sim.scenario.schema import validate
-
-    raw = json.loads(json.dumps(raw))  # a copy: the checks pop and set keys
-    _, study = options(raw)
-    apply_complements(raw, study["complements"])
-    validate(raw)
+    job_config(json.loads(json.dumps(raw)))  # a copy: the checks pop and set keys
 
 
 def store_key(cfg, replicates: int) -> str:
@@ -144,22 +156,6 @@ def swept_values(task_overrides, raw: dict) -> dict:
     return out
 
 
-def atomic_parquet(df: pd.DataFrame, path: Path) -> None:
-    """Write ``df`` to ``path`` through a temporary file and one rename."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        df.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def atomic_text(text: str, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text)
-    os.replace(tmp, path)
-
-
 def fact_rows(cfg, recs: list[list[bool]], seed_list: list[int], chash: str) -> pd.DataFrame:
     """One row per replicate: config_hash, run, seed, each fact, pass_rate."""
     import numpy as np
@@ -179,23 +175,26 @@ def fact_rows(cfg, recs: list[list[bool]], seed_list: list[int], chash: str) -> 
     return df
 
 
-def compute(cfg, replicates: int, record: str, n_jobs: int) -> dict[str, pd.DataFrame]:
-    """A job's tables: ``results`` (facts per replicate) and, if recorded, ``series``."""
-    from sim.record.ensemble import fact_row, map_runs, seeds, single_threaded
+def compute(cfg, replicates: int, record: str, n_jobs: int, series: Path) -> pd.DataFrame:
+    """A job's results (facts per replicate); with ``record == "series"`` its long table
+    is streamed to ``series`` as the runs come (:mod:`sim.studies.long_table`)."""
+    from sim.record.ensemble import fact_row, map_runs, seeds
     from sim.record.provenance import config_hash
-    from sim.studies.study import assemble, ensemble_record
+    from sim.record.workers import set_threads
+    from sim.studies.long_table import TableSink
+    from sim.studies.study import stream_ensemble
 
-    single_threaded()  # the launcher runs jobs in parallel: one thread per job process
+    set_threads(1)  # the launcher runs jobs in parallel: one thread per job process
     seed_list = seeds(cfg, replicates)
     chash = config_hash(cfg)
     if record == "series":
-        recs = map_runs(cfg, seed_list, ensemble_record, n_jobs=n_jobs)
-        return {
-            RESULTS: fact_rows(cfg, [r[1] for r in recs], seed_list, chash),
-            SERIES: assemble([r[0] for r in recs], seed_list, chash),
-        }
+        ens, sink = stream_ensemble(
+            cfg, replicates, lambda rows, h: TableSink(rows, h, series), n_jobs=n_jobs
+        )
+        sink.close()
+        return fact_rows(cfg, list(ens.facts), seed_list, chash)
     recs = map_runs(cfg, seed_list, fact_row, n_jobs=n_jobs)
-    return {RESULTS: fact_rows(cfg, recs, seed_list, chash)}
+    return fact_rows(cfg, recs, seed_list, chash)
 
 
 def run_job(raw: dict) -> str:
@@ -208,13 +207,14 @@ def run_job(raw: dict) -> str:
     from hydra.types import RunMode
 
     from sim.record import provenance
-    from sim.scenario.schema import validate
+    from sim.record.workers import die_with_parent
 
+    launcher = mp.parent_process()  # a launcher's worker (joblib): end with the sweep
+    if launcher is not None and launcher.pid:
+        die_with_parent(launcher.pid, kernel_signal=False)
     hc = HydraConfig.get()
     params = swept_values(list(hc.overrides.task), raw)
-    replicates, study = options(raw)
-    apply_complements(raw, study["complements"])
-    cfg = validate(raw)
+    cfg, replicates, study = job_config(raw)
     sweep_dir = Path(str(hc.sweep.dir))
     single = hc.mode == RunMode.RUN
     if single:
@@ -230,11 +230,16 @@ def run_job(raw: dict) -> str:
     done = all(paths[k].exists() for k in need)
     sidecar = store / f"{key}.json"
     if not done:
-        tables = compute(cfg, replicates, study["record"], study["n_jobs"])
-        prov = provenance.record(cfg, replicates=replicates, record=study["record"])
-        atomic_text(json.dumps(prov, indent=2, sort_keys=True) + "\n", sidecar)
-        for k in reversed(need):  # the results file last: it marks the job complete
-            atomic_parquet(tables[k], paths[k])
+        tmp = paths[SERIES].with_name(f".{paths[SERIES].name}.tmp-{os.getpid()}")
+        try:
+            results = compute(cfg, replicates, study["record"], study["n_jobs"], tmp)
+            prov = provenance.record(cfg, replicates=replicates, record=study["record"])
+            atomic_text(json.dumps(prov, indent=2, sort_keys=True) + "\n", sidecar)
+            if SERIES in need:
+                os.replace(tmp, paths[SERIES])
+            atomic_parquet(results, paths[RESULTS])  # last: it marks the job complete
+        finally:
+            tmp.unlink(missing_ok=True)
     elif sidecar.exists():
         then = json.loads(sidecar.read_text()).get("git_commit")
         if then != provenance.git_commit():
@@ -259,62 +264,6 @@ def run_job(raw: dict) -> str:
     if single:
         gather(sweep_dir)
     return str(paths[RESULTS])
-
-
-# --- gathering ----------------------------------------------------------------------------
-
-
-def clear_markers(sweep_dir: Path) -> None:
-    """Forget the job list of an earlier invocation (the store is kept)."""
-    shutil.rmtree(Path(sweep_dir) / JOBS, ignore_errors=True)
-
-
-def markers(sweep_dir: Path) -> list[dict]:
-    """The job markers of the last invocation, in job order."""
-    found = [json.loads(p.read_text()) for p in Path(sweep_dir).glob(f"{JOBS}/*/job.json")]
-    return sorted(found, key=lambda m: m["job"])
-
-
-def _with_params(df: pd.DataFrame, m: dict, names: list[str]) -> pd.DataFrame:
-    front = {"job": pd.Series([m["job"]] * len(df), dtype="int64")}
-    for n in names:
-        front[n] = [m["params"].get(n)] * len(df)
-    return pd.concat([pd.DataFrame(front), df.reset_index(drop=True)], axis=1)
-
-
-def gather(sweep_dir: Path, formats=("parquet",)) -> dict[str, Path]:
-    """Concatenate the jobs' stored results (in job order) into one table per kind.
-
-    Writes ``results.parquet`` (and ``series.parquet`` if the jobs recorded
-    series) in ``sweep_dir``, atomically; with ``csv`` in ``formats`` also CSV.
-    """
-    sweep_dir = Path(sweep_dir)
-    ms = markers(sweep_dir)
-    if not ms:
-        return {}
-    names: list[str] = []
-    for m in ms:
-        names += [k for k in m["params"] if k not in names]
-    written = {}
-    for kind, suffix in ((RESULTS, ".parquet"), (SERIES, f".{SERIES}.parquet")):
-        files = [sweep_dir / STORE / f"{m['key']}{suffix}" for m in ms]
-        if kind == SERIES and not all(f.exists() for f in files):
-            continue
-        missing = [str(f) for f in files if not f.exists()]
-        if missing:
-            raise FileNotFoundError(f"sweep results missing (rerun the sweep): {missing[0]}")
-        frames = [
-            _with_params(pd.read_parquet(f), m, names) for f, m in zip(files, ms, strict=True)
-        ]
-        table = pd.concat(frames, ignore_index=True)
-        path = sweep_dir / f"{kind}.parquet"
-        atomic_parquet(table, path)
-        written[kind] = path
-        if "csv" in formats:
-            tmp = sweep_dir / f".{kind}.csv.tmp-{os.getpid()}"
-            table.to_csv(tmp, index=False, float_format="%.10g", lineterminator="\n")
-            os.replace(tmp, sweep_dir / f"{kind}.csv")
-    return written
 
 
 def _container(node) -> dict:

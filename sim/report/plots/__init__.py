@@ -36,7 +36,7 @@ from sim.report.palette import (
     pair_styles,
 )
 from sim.report.plots.channels import channels_dataset, channels_figure
-from sim.report.plots.fan import fan_chart, fan_chart_dataset, fan_chart_panels
+from sim.report.plots.fan import fan_chart, fan_chart_dataset, fan_chart_panels, fan_quantiles
 from sim.report.plots.files import SAVE_DPI, run_figures, save_figures
 from sim.report.plots.relations import GOLDSTEIN_LABEL, relations_dataset, relations_figure
 from sim.report.plots.roles import roles_dataset, roles_figure
@@ -86,6 +86,7 @@ __all__ = [
     "fan_chart_dataset",
     "fan_chart",
     "fan_chart_panels",
+    "fan_quantiles",
     "run_figures",
     "save_figures",
 ]

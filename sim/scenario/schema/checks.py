@@ -29,7 +29,7 @@ def validate(raw: dict[str, Any]) -> RunConfig:
 
 def revalidate(raw: dict[str, Any]) -> RunConfig:
     """:func:`validate` for a mapping whose data already passed its interpolation check:
-    a validated configuration's dump with some values set (:func:`sim.studies.study.with_values`
+    a validated configuration's dump with some values set (:func:`sim.studies.points.with_values`
     checks those values; scanning the whole tree again per sample point is wasted)."""
     try:
         cfg = RunConfig.model_validate(raw)
