@@ -407,17 +407,15 @@ def parity(ccode1: int, ccode2: int, year: float) -> float:
 
 
 @functools.cache
-def _dipex_table() -> dict[tuple[int, int], tuple[list[int], list[int]]]:
+def _dipex_table(column: str = "DR_at_2") -> dict[tuple[int, int], tuple[list[int], list[int]]]:
+    """One column of the directed rows, per (ccode1, ccode2): (years, values), by year.
+    Codebook: ``DR_at_2`` is the level of side 1's representation at side 2; ``DE`` is 1
+    where the two exchange diplomats at any level."""
     series: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for row in _csv_rows("cow_dipex"):
-        # codebook: DR_at_2 is the level of side 1's representation at side 2
         key = (int(row["ccode1"]), int(row["ccode2"]))
-        series.setdefault(key, []).append((int(row["year"]), int(row["DR_at_2"])))
-    table = {}
-    for key, pairs in series.items():
-        pairs.sort()
-        table[key] = ([y for y, _ in pairs], [lvl for _, lvl in pairs])
-    return table
+        series.setdefault(key, []).append((int(row["year"]), int(row[column])))
+    return {k: ([y for y, _ in sorted(v)], [x for _, x in sorted(v)]) for k, v in series.items()}
 
 
 def diplomatic_representation(ccode1: int, ccode2: int, year: int) -> int:
@@ -444,15 +442,6 @@ def diplomatic_representation(ccode1: int, ccode2: int, year: int) -> int:
     return levels[i - 1]
 
 
-@functools.cache
-def _exchange_table() -> dict[tuple[int, int], tuple[list[int], list[int]]]:
-    series: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    for row in _csv_rows("cow_dipex"):
-        key = (int(row["ccode1"]), int(row["ccode2"]))
-        series.setdefault(key, []).append((int(row["year"]), int(row["DE"])))
-    return {k: ([y for y, _ in sorted(v)], [d for _, d in sorted(v)]) for k, v in series.items()}
-
-
 def diplomatic_exchange(ccode1: int, ccode2: int, year: int) -> bool:
     """Whether the two states exchange diplomats at any level (COW's ``DE`` flag) at
     the latest observation at or before ``year``; a vacancy at one post does not clear
@@ -462,7 +451,7 @@ def diplomatic_exchange(ccode1: int, ccode2: int, year: int) -> bool:
     Citation: ``DATASETS["cow_dipex"]`` (COW Diplomatic Exchange v2006.1).
     """
     _check_dyad(ccode1, ccode2)
-    years, flags = _exchange_table()[(ccode1, ccode2)]
+    years, flags = _dipex_table("DE")[(ccode1, ccode2)]
     i = bisect.bisect_right(years, year)
     if i == 0:
         raise ValueError(

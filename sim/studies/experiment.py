@@ -33,6 +33,9 @@ def boolean(text: str) -> bool:
     raise ValueError(text)
 
 
+boolean.__name__ = "boolean (true/false)"  # how an option error names what is valid
+
+
 def text(value: str) -> str:
     return str(value)
 

@@ -46,19 +46,8 @@ from sim.scenario.errors import ConfigError
 from sim.scenario.options import checked_config, pop_option
 from sim.scenario.schema import RunConfig
 from sim.studies.evidence import NULL_WORLDS, ScenarioResult, null_configs, run_scenario
+from sim.studies.experiment import boolean
 from sim.studies.shell import interval_options, output_folder, run_options, scenario_list
-
-
-def _bool(text: str) -> bool:
-    low = str(text).strip().lower()
-    if low in ("1", "true", "yes", "on"):
-        return True
-    if low in ("0", "false", "no", "off"):
-        return False
-    raise ValueError(text)
-
-
-_bool.__name__ = "boolean (true/false)"
 
 
 def null_option(overrides: list[str]) -> list[str]:
@@ -102,7 +91,7 @@ def cmd_validate(args: list[str]) -> int:
         raise ConfigError("pairs", pairs, "a whole number >= 2 (paired statistics need two runs)")
     confidence, resamples = interval_options(overrides)
     out = pop_option(overrides, "out", None, str)
-    strict = pop_option(overrides, "strict", False, _bool)
+    strict = pop_option(overrides, "strict", False, boolean)
     worlds = null_option(overrides)
     claims_name = pop_option(overrides, "claims", "claims", str)
     names = scenario_list(overrides)
